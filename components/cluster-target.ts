@@ -1,0 +1,90 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The contract between a platform (AKS, EKS, an existing cluster) and the workloads on top of it.
+ * Everything cloud-specific stays behind this interface: an app that takes a ClusterTarget imports
+ * no cloud SDK, and works unchanged on every platform.
+ */
+export interface ClusterTarget {
+  /** Which kind of platform built the cluster; for display and docs, never for branching in apps. */
+  kind: "aks" | "eks" | "existing";
+  /** The cluster's name as its cloud knows it. */
+  name: pulumi.Output<string>;
+  /** Every Kubernetes resource goes through this provider. */
+  provider: k8s.Provider;
+  /** The kubeconfig behind `provider`; always a Pulumi secret. */
+  kubeconfig: pulumi.Output<string>;
+  /** How workloads are exposed to the internet on this platform. */
+  exposure: Exposure;
+  /** The StorageClass for persistent volumes: `managed-csi` on AKS, `gp3` on EKS, the default elsewhere. */
+  storageClassName: string;
+  /** A registry the cluster can pull from and the program can push to, where the platform has one. */
+  registry?: ContainerRegistry;
+  /** Pods carrying these labels run on Fargate, where the platform offers it. */
+  fargate?: { podLabels: Record<string, string> };
+  /** A secret store the cluster can mount secrets from, where the platform has one. */
+  secretStore?: SecretStore;
+  /**
+   * What must exist before workloads are created: node pools, add-ons, controllers. Workloads depend on
+   * these so they are created after them, and deleted before them.
+   */
+  readiness: pulumi.Resource[];
+}
+
+/** How a platform exposes HTTP workloads. */
+export type Exposure =
+  | {
+      /** A cloud load balancer per Service of type LoadBalancer (AKS, or any cluster with one). */
+      kind: "loadBalancerService";
+      /** Annotations every exposed Service gets, e.g. for health probes. */
+      annotations?: Record<string, string>;
+      /** Annotation key that gives the load balancer's public IP a DNS label, where the cloud offers one. */
+      dnsLabelAnnotation?: string;
+    }
+  | {
+      /** An Ingress served by a controller that provisions an ALB (EKS with the AWS Load Balancer Controller). */
+      kind: "albIngress";
+      ingressClassName: string;
+      /**
+       * The controller's release. Ingresses depend on it so that `pulumi destroy` deletes them, and with
+       * them the ALB and its security groups, before the controller goes away.
+       */
+      dependsOn: pulumi.Resource[];
+    }
+  | {
+      /** A Service of the given type, for clusters without a cloud integration (kind, minikube). */
+      kind: "service";
+      serviceType: "LoadBalancer" | "NodePort";
+    };
+
+/** Credentials to push images; short-lived tokens where the cloud issues them. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+/** A container registry reachable by the cluster's nodes. */
+export interface ContainerRegistry {
+  /** Registry host, e.g. `myregistry.azurecr.io` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
+  server: pulumi.Output<string>;
+  /** Push credentials for the program's image builds; a Pulumi secret. */
+  credentials: pulumi.Output<RegistryCredentials>;
+  /**
+   * Returns the image repository (without a tag) for `name`, creating it first where the cloud needs
+   * one per image (ECR). The repository is parented to `parent`.
+   */
+  repository(name: string, parent: pulumi.Resource): pulumi.Output<string>;
+}
+
+/** A cloud secret store mounted through the Secrets Store CSI driver. */
+export interface SecretStore {
+  /** The CSI driver provider name in a SecretProviderClass, e.g. `azure`. */
+  provider: "azure";
+  /** Provider parameters for the SecretProviderClass, without `objects`. */
+  parameters: pulumi.Output<Record<string, string>>;
+  /** Secrets the platform keeps for the app, by purpose: the name of the object in the store. */
+  objects: { redisPassword: string };
+  /** The values of those secrets, so the program can hand them to anything that cannot mount them. */
+  values: { redisPassword: pulumi.Output<string> };
+}

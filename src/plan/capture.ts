@@ -1,0 +1,188 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb.js";
+import type { Mocks } from "@pulumi/pulumi/runtime/index.js";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
+import { decodeProperties } from "./decode.js";
+import { createMocks } from "./mocks/index.js";
+import { readStackConfig } from "./stack-config.js";
+
+export type Properties = Record<string, unknown>;
+
+/** One resource as the program registered it, with the options that shape `pulumi up`. */
+export interface CapturedResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: string;
+  provider?: string;
+  id?: string;
+  inputs: Properties;
+  outputs: Properties;
+  /** Paths (e.g. `spec.data.password`) of inputs that are Pulumi secrets. */
+  secretInputs: string[];
+  /** Every resource this one waits for: explicit `dependsOn` and those its inputs come from. */
+  dependencies: string[];
+  /** The resources each input comes from. */
+  propertyDependencies: Record<string, string[]>;
+  protect: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean;
+  retainOnDelete: boolean;
+  deletedWith?: string;
+  additionalSecretOutputs: string[];
+  customTimeouts?: { create?: string; update?: string; delete?: string };
+  /** What a component passed to `registerOutputs`; undefined if it never called it. */
+  registeredOutputs?: Properties;
+}
+
+export interface StackOutput {
+  value: unknown;
+  secret: boolean;
+}
+
+export interface Capture {
+  project: string;
+  stack: string;
+  resources: CapturedResource[];
+  outputs: Record<string, StackOutput>;
+  invokes: { token: string; inputs: Properties }[];
+}
+
+const rootStackType = "pulumi:pulumi:Stack";
+
+/** Stack outputs as the engine stores them: secrets stay marked. */
+function readStackOutputs(rawOutputs: Properties): Record<string, StackOutput> {
+  const outputs: Record<string, StackOutput> = {};
+  for (const [key, raw] of Object.entries(rawOutputs)) {
+    const secrets: string[] = [];
+    outputs[key] = { value: decodeProperties(raw, secrets), secret: secrets.length > 0 };
+  }
+  return outputs;
+}
+
+function orUndefined(value: string | undefined): string | undefined {
+  return value ? value : undefined;
+}
+
+/** The mock monitor, recording every request the program makes on its way to the mocks. */
+class CapturingMonitor extends MockMonitor {
+  readonly captured = new Map<string, CapturedResource>();
+  readonly invokes: Capture["invokes"] = [];
+  stackOutputs: Record<string, StackOutput> = {};
+
+  override async registerResource(
+    req: RegisterResourceRequest,
+    callback: (err: unknown, response: RegisterResourceResponse | undefined) => void,
+  ): Promise<void> {
+    await super.registerResource(req, (err: unknown, response: RegisterResourceResponse | undefined) => {
+      if (response) {
+        const secretInputs: string[] = [];
+        const timeouts = req.getCustomtimeouts();
+        const resource: CapturedResource = {
+          urn: response.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: orUndefined(req.getParent()),
+          provider: orUndefined(req.getProvider()),
+          id: orUndefined(response.getId()),
+          inputs: decodeProperties(req.getObject()?.toJavaScript() ?? {}, secretInputs) as Properties,
+          outputs: decodeProperties(response.getObject()?.toJavaScript() ?? {}, []) as Properties,
+          secretInputs,
+          dependencies: req.getDependenciesList(),
+          propertyDependencies: Object.fromEntries(
+            req.getPropertydependenciesMap().toArray().map(([key, deps]) => [key, deps.getUrnsList()]),
+          ),
+          protect: req.getProtect() ?? false,
+          ignoreChanges: req.getIgnorechangesList(),
+          replaceOnChanges: req.getReplaceonchangesList(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          retainOnDelete: req.getRetainondelete() ?? false,
+          deletedWith: orUndefined(req.getDeletedwith()),
+          additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+          customTimeouts: timeouts
+            ? { create: orUndefined(timeouts.getCreate()), update: orUndefined(timeouts.getUpdate()), delete: orUndefined(timeouts.getDelete()) }
+            : undefined,
+        };
+        this.captured.set(resource.urn, resource);
+      }
+      callback(err, response);
+    });
+  }
+
+  override registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: (err: unknown, response: unknown) => void): void {
+    const resource = this.captured.get(req.getUrn());
+    const raw = (req.getOutputs()?.toJavaScript() ?? {}) as Properties;
+    if (resource) resource.registeredOutputs = decodeProperties(raw, []) as Properties;
+    if (resource?.type === rootStackType) this.stackOutputs = readStackOutputs(raw);
+    super.registerResourceOutputs(req, callback);
+  }
+
+  override async invoke(
+    req: { getTok(): string; getArgs(): { toJavaScript(): unknown } | undefined },
+    callback: (err: unknown, response: unknown) => void,
+  ): Promise<void> {
+    this.invokes.push({ token: req.getTok(), inputs: decodeProperties(req.getArgs()?.toJavaScript() ?? {}, []) as Properties });
+    await super.invoke(req, callback);
+  }
+}
+
+/** The SDK drains its queue of outstanding RPCs this way before a real program exits. */
+const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> };
+
+export interface CaptureOptions {
+  project: string;
+  stack: string;
+  /** Config by full key (`project:key`), as strings. */
+  config: Record<string, string>;
+  secretKeys?: string[];
+  /** Defaults to the plan's realistic mocks. */
+  mocks?: Mocks;
+}
+
+/**
+ * Runs `program` under Pulumi's mock runtime, as the root of a stack like the language host does, and
+ * records every resource it registers, every invoke and the stack outputs. Fails with the program's
+ * own error when it throws, or when any registration or apply fails along the way.
+ */
+export async function captureProgram(program: () => Promise<Properties | void>, options: CaptureOptions): Promise<Capture> {
+  const monitor = new CapturingMonitor(options.mocks ?? createMocks(options.project, options.stack));
+  await pulumi.runtime.setMocks(monitor.mocks, options.project, options.stack, false);
+  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+    await waitForRPCs();
+    // Let rejections from the last applies surface before judging the run.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  if (failures.length > 0) throw failures[0];
+  return {
+    project: options.project,
+    stack: options.stack,
+    resources: [...monitor.captured.values()].filter((r) => r.type !== rootStackType),
+    outputs: monitor.stackOutputs,
+    invokes: monitor.invokes,
+  };
+}
+
+/** Runs the real program (src/index.ts) for a stack file, with config values overridden if given. */
+export async function captureStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Capture> {
+  const config = readStackConfig(stack);
+  const values = { ...config.values };
+  for (const [key, value] of Object.entries(overrides)) {
+    const full = key.includes(":") ? key : `${config.project}:${key}`;
+    if (value === undefined) delete values[full];
+    else values[full] = value;
+  }
+  const { default: program } = (await import("../index.js")) as { default: () => Promise<Properties> };
+  return captureProgram(program, { project: config.project, stack, config: values, secretKeys: config.secretKeys });
+}

@@ -1,0 +1,48 @@
+import type { Inputs, MockContext, MockModule } from "./types.js";
+
+function record(value: unknown): Inputs {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Inputs) : {};
+}
+
+/**
+ * Kubernetes objects come back as the API server would return them: the name auto-generated where
+ * none was given (as the provider does, `<name>-<suffix>`), a uid, and the status a running cluster fills
+ * in for load balancers.
+ */
+function kubernetesObject(type: string, name: string, inputs: Inputs, ctx: MockContext) {
+  const metadata = record(inputs.metadata);
+  const objectName = typeof metadata.name === "string" ? metadata.name : `${name}-${ctx.suffix(`${type}/${name}`)}`;
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
+  const state: Inputs = {
+    ...inputs,
+    metadata: { ...metadata, name: objectName, uid: ctx.suffix(`uid/${type}/${name}`) },
+  };
+  const spec = record(inputs.spec);
+  if (type === "kubernetes:core/v1:Service" && spec.type === "LoadBalancer") {
+    state.status = { loadBalancer: { ingress: [{ ip: "20.50.100.10" }] } };
+  }
+  if (type === "kubernetes:networking.k8s.io/v1:Ingress") {
+    const host = `k8s-${objectName.slice(0, 20)}-${ctx.suffix(objectName)}-1234567890.elb.amazonaws.com`;
+    state.status = { loadBalancer: { ingress: [{ hostname: host }] } };
+  }
+  return { id: namespace ? `${namespace}/${objectName}` : objectName, state };
+}
+
+export const kubernetesMocks: MockModule = {
+  newResource({ type, name, inputs }, ctx) {
+    if (type.startsWith("pulumi:providers:")) {
+      return { id: ctx.suffix(`provider/${type}/${name}`).padEnd(32, "0"), state: inputs };
+    }
+    if (type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/")) {
+      return kubernetesObject(type, name, inputs, ctx);
+    }
+    if (type.startsWith("kubernetes:helm.sh/v3:Release")) {
+      const releaseName = typeof inputs.name === "string" ? inputs.name : `${name}-${ctx.suffix(name)}`;
+      return {
+        id: `${String(inputs.namespace ?? "default")}/${releaseName}`,
+        state: { ...inputs, name: releaseName, status: { name: releaseName, status: "deployed", revision: 1 } },
+      };
+    }
+    return undefined;
+  },
+};
