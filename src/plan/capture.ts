@@ -66,6 +66,21 @@ function orUndefined(value: string | undefined): string | undefined {
   return value ? value : undefined;
 }
 
+function readTimeouts(
+  timeouts: { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined,
+): CapturedResource["customTimeouts"] {
+  if (!timeouts || !(timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())) return undefined;
+  return { create: orUndefined(timeouts.getCreate()), update: orUndefined(timeouts.getUpdate()), delete: orUndefined(timeouts.getDelete()) };
+}
+
+function propertyDependencies(req: RegisterResourceRequest): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    result[key] = deps.getUrnsList();
+  });
+  return result;
+}
+
 /** The mock monitor, recording every request the program makes on its way to the mocks. */
 class CapturingMonitor extends MockMonitor {
   readonly captured = new Map<string, CapturedResource>();
@@ -86,15 +101,14 @@ class CapturingMonitor extends MockMonitor {
           name: req.getName(),
           custom: req.getCustom(),
           parent: orUndefined(req.getParent()),
-          provider: orUndefined(req.getProvider()),
+          // A provider reference is `<urn>::<id>`; the URN alone names the resource.
+          provider: orUndefined(req.getProvider().replace(/::[^:]*$/, "")),
           id: orUndefined(response.getId()),
           inputs: decodeProperties(req.getObject()?.toJavaScript() ?? {}, secretInputs) as Properties,
           outputs: decodeProperties(response.getObject()?.toJavaScript() ?? {}, []) as Properties,
           secretInputs,
           dependencies: req.getDependenciesList(),
-          propertyDependencies: Object.fromEntries(
-            req.getPropertydependenciesMap().toArray().map(([key, deps]) => [key, deps.getUrnsList()]),
-          ),
+          propertyDependencies: propertyDependencies(req),
           protect: req.getProtect() ?? false,
           ignoreChanges: req.getIgnorechangesList(),
           replaceOnChanges: req.getReplaceonchangesList(),
@@ -102,9 +116,7 @@ class CapturingMonitor extends MockMonitor {
           retainOnDelete: req.getRetainondelete() ?? false,
           deletedWith: orUndefined(req.getDeletedwith()),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-          customTimeouts: timeouts
-            ? { create: orUndefined(timeouts.getCreate()), update: orUndefined(timeouts.getUpdate()), delete: orUndefined(timeouts.getDelete()) }
-            : undefined,
+          customTimeouts: readTimeouts(timeouts),
         };
         this.captured.set(resource.urn, resource);
       }
@@ -125,7 +137,10 @@ class CapturingMonitor extends MockMonitor {
     callback: (err: unknown, response: unknown) => void,
   ): Promise<void> {
     this.invokes.push({ token: req.getTok(), inputs: decodeProperties(req.getArgs()?.toJavaScript() ?? {}, []) as Properties });
-    await super.invoke(req, callback);
+    // The SDK reads a failed invoke's message from `details`, as gRPC errors carry it.
+    await super.invoke(req, (err: unknown, response: unknown) =>
+      callback(err instanceof Error ? Object.assign(err, { details: err.message }) : err, response),
+    );
   }
 }
 
@@ -157,10 +172,10 @@ export async function captureProgram(program: () => Promise<Properties | void>, 
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
   try {
-    await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+    await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {}).catch((err: unknown) => failures.unshift(err));
     await waitForRPCs();
-    // Let rejections from the last applies surface before judging the run.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Let the rejections of this run's last applies surface here, not in the next run.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   } finally {
     process.off("unhandledRejection", onRejection);
   }
