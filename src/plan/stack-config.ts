@@ -14,7 +14,7 @@ interface ProjectFile {
 }
 
 export function readProjectFile(root = projectRoot): ProjectFile {
-  return parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
+  return parseYamlFile(path.join(root, "Pulumi.yaml")) as ProjectFile;
 }
 
 function stacksDir(root: string): string {
@@ -29,11 +29,23 @@ export function listStacks(root = projectRoot): string[] {
     .sort();
 }
 
-/** Thrown for a stack that has no config file; the plan prints it without a stack trace. */
-export class UnknownStackError extends Error {
-  constructor(stack: string, known: string[]) {
-    super(`No stack "${stack}": there is no stacks/Pulumi.${stack}.yaml. Known stacks: ${known.join(", ")}.`);
-    this.name = "UnknownStackError";
+/** A stack file that is missing or not readable; the plan prints it without a stack trace. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+function unknownStack(stack: string, known: string[]): StackFileError {
+  return new StackFileError(`No stack "${stack}": there is no stacks/Pulumi.${stack}.yaml. Known stacks: ${known.join(", ")}.`);
+}
+
+function parseYamlFile(file: string): unknown {
+  try {
+    return parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new StackFileError(`${path.relative(projectRoot, file)} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -60,8 +72,8 @@ function isSecure(value: unknown): value is { secure: string } {
 export function readStackConfig(stack: string, root = projectRoot): StackConfig {
   const project = readProjectFile(root);
   const file = path.join(stacksDir(root), `Pulumi.${stack}.yaml`);
-  if (!existsSync(file)) throw new UnknownStackError(stack, listStacks(root));
-  const stackFile = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  if (!existsSync(file)) throw unknownStack(stack, listStacks(root));
+  const stackFile = (parseYamlFile(file) ?? {}) as { config?: Record<string, unknown> };
   const values: Record<string, string> = {};
   for (const [key, declaration] of Object.entries(project.config ?? {})) {
     if (declaration?.default !== undefined) {

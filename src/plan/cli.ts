@@ -1,0 +1,72 @@
+import { parseArgs } from "node:util";
+import path from "node:path";
+import { ConfigError } from "../config.js";
+import { captureStack } from "./capture.js";
+import { buildReport, renderReport, writePlanFiles, type PlanReport } from "./report.js";
+import { listStacks, projectRoot, StackFileError } from "./stack-config.js";
+
+const usage = `Usage: npm start -- [--stack NAME | --all] [--json] [--out DIR]
+
+Runs the program offline, under Pulumi's mock runtime, and shows what \`pulumi up\` would create.
+  --stack NAME   the stack to plan (default: dev-aks); stacks are stacks/Pulumi.<NAME>.yaml
+  --all          plan every stack
+  --json         print a JSON report instead of the tree
+  --out DIR      where to write <stack>/resources.json, manifests.yaml, graph.dot (default: out)`;
+
+/** Errors the user can fix from the message alone: shown without a stack trace. */
+function isUserError(err: unknown): err is Error {
+  return err instanceof ConfigError || err instanceof StackFileError;
+}
+
+async function planStack(stack: string, outDir: string, json: boolean): Promise<PlanReport> {
+  const started = performance.now();
+  const capture = await captureStack(stack);
+  const report = buildReport(capture, writePlanFiles(capture, outDir));
+  if (!json) {
+    console.log(renderReport(capture, report));
+    console.log(`Planned in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+  }
+  return report;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stack: { type: "string", default: "dev-aks" },
+      all: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      out: { type: "string", default: "out" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const stacks = values.all ? listStacks() : [values.stack];
+  const outDir = path.resolve(projectRoot, values.out);
+  const reports: PlanReport[] = [];
+  let failed = false;
+  for (const stack of stacks) {
+    try {
+      reports.push(await planStack(stack, outDir, values.json));
+    } catch (err) {
+      failed = true;
+      if (!isUserError(err)) throw err;
+      console.error(`${err.message}\n`);
+    }
+  }
+  if (values.json) console.log(JSON.stringify(values.all ? reports : reports[0] ?? null, null, 2));
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const badArgs = err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS");
+    console.error(badArgs ? `${err.message}\n\n${usage}` : err);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { stringify } from "yaml";
+import type { Capture } from "./capture.js";
+import { describeObject, kubernetesObjects, type KubeObject } from "./manifests.js";
+import { maskOutputs, maskResource } from "./mask.js";
+import { countByType, renderDependencyGraph, renderTree } from "./tree.js";
+
+/** What the plan found for one stack. */
+export interface PlanReport {
+  stack: string;
+  resourceCount: number;
+  countsByType: Record<string, number>;
+  outputs: Record<string, unknown>;
+  kubernetesObjects: string[];
+  files: string[];
+}
+
+/** Kubernetes objects with secret values masked, as they are written to manifests.yaml. */
+function maskedObjects(capture: Capture): KubeObject[] {
+  return kubernetesObjects({ ...capture, resources: capture.resources.map(maskResource) });
+}
+
+/** Writes resources.json, manifests.yaml and graph.dot under `outDir/<stack>/`; secrets are masked. */
+export function writePlanFiles(capture: Capture, outDir: string): string[] {
+  const dir = path.join(outDir, capture.stack);
+  mkdirSync(dir, { recursive: true });
+  const files = {
+    "resources.json": JSON.stringify(
+      { stack: capture.stack, resources: capture.resources.map(maskResource), outputs: maskOutputs(capture.outputs) },
+      null,
+      2,
+    ),
+    "manifests.yaml": maskedObjects(capture)
+      .map((object) => stringify(object, { lineWidth: 0 }))
+      .join("---\n"),
+    "graph.dot": renderDependencyGraph(capture),
+  };
+  return Object.entries(files).map(([name, content]) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  });
+}
+
+export function buildReport(capture: Capture, files: string[]): PlanReport {
+  return {
+    stack: capture.stack,
+    resourceCount: capture.resources.length,
+    countsByType: Object.fromEntries(countByType(capture)),
+    outputs: maskOutputs(capture.outputs),
+    kubernetesObjects: kubernetesObjects(capture).map(describeObject),
+    files,
+  };
+}
+
+/** The human-readable plan: the tree, counts by type, stack outputs, and where the files went. */
+export function renderReport(capture: Capture, report: PlanReport): string {
+  const counts = countByType(capture);
+  const width = Math.max(...counts.map(([, n]) => String(n).length), 1);
+  const outputs = Object.entries(report.outputs).map(([key, value]) => `    ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  return [
+    `Offline plan of stack ${capture.stack}: what \`pulumi up\` would create`,
+    "",
+    renderTree(capture),
+    "",
+    "Resources by type:",
+    ...counts.map(([type, n]) => `    ${String(n).padStart(width)}  ${type}`),
+    `    ${String(report.resourceCount).padStart(width)}  in total`,
+    "",
+    "Outputs:",
+    ...(outputs.length > 0 ? outputs : ["    (none)"]),
+    "",
+    `Kubernetes objects: ${report.kubernetesObjects.length}`,
+    `Files: ${report.files.join(", ")}`,
+  ].join("\n");
+}
