@@ -157,12 +157,16 @@ export interface CaptureOptions {
   mocks?: Mocks;
 }
 
+/** A run that may have failed: what was registered before the failure, and the failure itself. */
+export interface CaptureAttempt extends Capture {
+  error?: unknown;
+}
+
 /**
  * Runs `program` under Pulumi's mock runtime, as the root of a stack like the language host does, and
- * records every resource it registers, every invoke and the stack outputs. Fails with the program's
- * own error when it throws, or when any registration or apply fails along the way.
+ * records every resource it registers, every invoke and the stack outputs, whether or not it fails.
  */
-export async function captureProgram(program: () => Promise<Properties | void>, options: CaptureOptions): Promise<Capture> {
+export async function attemptProgram(program: () => Promise<Properties | void>, options: CaptureOptions): Promise<CaptureAttempt> {
   const monitor = new CapturingMonitor(options.mocks ?? createMocks(options.project, options.stack));
   await pulumi.runtime.setMocks(monitor.mocks, options.project, options.stack, false);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
@@ -179,18 +183,25 @@ export async function captureProgram(program: () => Promise<Properties | void>, 
   } finally {
     process.off("unhandledRejection", onRejection);
   }
-  if (failures.length > 0) throw failures[0];
   return {
     project: options.project,
     stack: options.stack,
     resources: [...monitor.captured.values()].filter((r) => r.type !== rootStackType),
     outputs: monitor.stackOutputs,
     invokes: monitor.invokes,
+    ...(failures.length > 0 ? { error: failures[0] } : {}),
   };
 }
 
+/** Like `attemptProgram`, but rejects with the program's own error when it throws, or when any registration, apply or invoke fails. */
+export async function captureProgram(program: () => Promise<Properties | void>, options: CaptureOptions): Promise<Capture> {
+  const { error, ...capture } = await attemptProgram(program, options);
+  if (error !== undefined) throw error;
+  return capture;
+}
+
 /** Runs the real program (src/index.ts) for a stack file, with config values overridden if given. */
-export async function captureStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Capture> {
+export async function attemptStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<CaptureAttempt> {
   const config = readStackConfig(stack);
   const values = { ...config.values };
   for (const [key, value] of Object.entries(overrides)) {
@@ -199,5 +210,12 @@ export async function captureStack(stack: string, overrides: Record<string, stri
     else values[full] = value;
   }
   const { default: program } = (await import("../index.js")) as { default: () => Promise<Properties> };
-  return captureProgram(program, { project: config.project, stack, config: values, secretKeys: config.secretKeys });
+  return attemptProgram(program, { project: config.project, stack, config: values, secretKeys: config.secretKeys });
+}
+
+/** Runs the real program for a stack file; rejects with the program's error, as `pulumi up` would fail. */
+export async function captureStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Capture> {
+  const { error, ...capture } = await attemptStack(stack, overrides);
+  if (error !== undefined) throw error;
+  return capture;
 }

@@ -5,11 +5,12 @@ import { captureStack } from "./capture.js";
 import { buildReport, renderReport, writePlanFiles, type PlanReport } from "./report.js";
 import { listStacks, projectRoot, StackFileError } from "./stack-config.js";
 
-const usage = `Usage: npm start -- [--stack NAME | --all] [--json] [--out DIR]
+const usage = `Usage: npm start -- [--stack NAME | --all] [--config KEY=VALUE]... [--json] [--out DIR]
 
 Runs the program offline, under Pulumi's mock runtime, and shows what \`pulumi up\` would create.
   --stack NAME   the stack to plan (default: dev-aks); stacks are stacks/Pulumi.<NAME>.yaml
   --all          plan every stack
+  --config K=V   override a config value for this plan only, e.g. --config aksNodeCount=5
   --json         print a JSON report instead of the tree
   --out DIR      where to write <stack>/resources.json, manifests.yaml, graph.dot (default: out)`;
 
@@ -18,9 +19,19 @@ function isUserError(err: unknown): err is Error {
   return err instanceof ConfigError || err instanceof StackFileError;
 }
 
-async function planStack(stack: string, outDir: string, json: boolean): Promise<PlanReport> {
+function parseOverrides(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf("=");
+      if (at < 1) throw new StackFileError(`--config takes KEY=VALUE, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+async function planStack(stack: string, overrides: Record<string, string>, outDir: string, json: boolean): Promise<PlanReport> {
   const started = performance.now();
-  const capture = await captureStack(stack);
+  const capture = await captureStack(stack, overrides);
   const report = buildReport(capture, writePlanFiles(capture, outDir));
   if (!json) {
     console.log(renderReport(capture, report));
@@ -37,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       all: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       out: { type: "string", default: "out" },
+      config: { type: "string", multiple: true, default: [] },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -51,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   let failed = false;
   for (const stack of stacks) {
     try {
-      reports.push(await planStack(stack, outDir, values.json));
+      reports.push(await planStack(stack, parseOverrides(values.config), outDir, values.json));
     } catch (err) {
       failed = true;
       if (!isUserError(err)) throw err;
