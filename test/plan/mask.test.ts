@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import type { CapturedResource } from "../../src/plan/capture.js";
+import { maskOutputs, maskResource, secretMask } from "../../src/plan/mask.js";
+
+const resource = {
+  inputs: { kubeconfig: "token", spec: { items: [{ value: "a" }, { value: "b" }] }, name: "visible" },
+  outputs: { kubeconfig: "token", password: "generated", name: "visible" },
+  secretInputs: ["kubeconfig", "spec.items[1].value"],
+  additionalSecretOutputs: ["password"],
+} as unknown as CapturedResource;
+
+describe("secret masking", () => {
+  it("masks secret inputs and outputs by path and leaves the rest", () => {
+    const masked = maskResource(resource);
+    expect(masked.inputs).toEqual({
+      kubeconfig: secretMask,
+      spec: { items: [{ value: "a" }, { value: secretMask }] },
+      name: "visible",
+    });
+    expect(masked.outputs).toEqual({ kubeconfig: secretMask, password: secretMask, name: "visible" });
+    expect(resource.inputs.kubeconfig).toBe("token");
+  });
+
+  it("masks secret stack outputs", () => {
+    expect(maskOutputs({ url: { value: "http://x", secret: false }, kubeconfig: { value: "k", secret: true } })).toEqual({
+      url: "http://x",
+      kubeconfig: secretMask,
+    });
+  });
+});
