@@ -17,8 +17,11 @@ export interface ClusterTarget {
   kubeconfig: pulumi.Output<string>;
   /** How workloads are exposed to the internet on this platform. */
   exposure: Exposure;
-  /** The StorageClass for persistent volumes: `managed-csi` on AKS, `gp3` on EKS, the default elsewhere. */
-  storageClassName: string;
+  /**
+   * The StorageClass for persistent volumes: `managed-csi` on AKS, `gp3` on EKS. Undefined means the
+   * cluster's default StorageClass, and claims then name none.
+   */
+  storageClassName?: string;
   /** A registry the cluster can pull from and the program can push to, where the platform has one. */
   registry?: ContainerRegistry;
   /** Pods carrying these labels run on Fargate, where the platform offers it. */
@@ -41,6 +44,11 @@ export type Exposure =
       annotations?: Record<string, string>;
       /** Annotation key that gives the load balancer's public IP a DNS label, where the cloud offers one. */
       dnsLabelAnnotation?: string;
+      /**
+       * The DNS zone such labels live in, e.g. `westeurope.cloudapp.azure.com`: a Service labelled `vote`
+       * answers at `vote.<dnsLabelDomain>`. Without it, apps fall back to the load balancer's address.
+       */
+      dnsLabelDomain?: pulumi.Output<string>;
     }
   | {
       /** An Ingress served by a controller that provisions an ALB (EKS with the AWS Load Balancer Controller). */
@@ -56,6 +64,10 @@ export type Exposure =
       /** A Service of the given type, for clusters without a cloud integration (kind, minikube). */
       kind: "service";
       serviceType: "LoadBalancer" | "NodePort";
+      /** The node port for NodePort Services, so a kind cluster can map it to the host; unset lets the cluster pick. */
+      nodePort?: number;
+      /** The host users reach node ports at: `localhost` for kind and Docker Desktop, the node's IP elsewhere. */
+      nodeHost: string;
     };
 
 /** Credentials to push images; short-lived tokens where the cloud issues them. */
