@@ -4,26 +4,32 @@ import type { Logger } from "./log.js";
 import { startFrontEnd } from "./server.js";
 
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
-  const frontEnd = await startFrontEnd(config, logger);
-  logger.info("listening", { port: frontEnd.port });
+  const started = startFrontEnd(config, logger);
 
+  // Installed before anything is announced, so a signal that follows "listening" at once is not missed;
+  // one that arrives during startup shuts down as soon as startup ends.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     // A second signal (Ctrl-C twice, or the primary forwarding one) must not restart the shutdown.
     if (stopping) return;
     stopping = true;
     logger.info("shutting down", { signal });
-    frontEnd.shutdown().then(
-      () => {
-        logger.info("stopped");
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error("shutdown failed", { error });
-        process.exit(1);
-      },
-    );
+    started
+      .then((frontEnd) => frontEnd.shutdown())
+      .then(
+        () => {
+          logger.info("stopped");
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error("shutdown failed", { error });
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+
+  const frontEnd = await started;
+  logger.info("listening", { port: frontEnd.port });
 }
