@@ -6,11 +6,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { redisPersistenceArgs } from "../../apps/voting-app/redis-persistence.js";
+import { freePort } from "./free-port.js";
 
 export const missingRedisMessage =
   "redis-server is not installed (or not on PATH): run `npm run setup:test` to install the test dependencies";
@@ -24,16 +25,6 @@ export interface RedisServerOptions {
 export function assertRedisServerInstalled(): void {
   const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   if (probe.error !== undefined || probe.status !== 0) throw new Error(missingRedisMessage);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === "string") throw new Error("no port from the OS");
-  return address.port;
 }
 
 /** The shared persistence arguments with the data directory swapped for this server's own. */
