@@ -1,6 +1,7 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTarget } from "../components/cluster-target.js";
-import type { Settings } from "./config.js";
+import type { EksSettings, ExistingSettings, Settings } from "./config.js";
+import { readExistingKubeconfig } from "./config/existing.js";
 
 /** A platform as the program sees it: the target for workloads, and stack outputs of its own. */
 export interface Platform {
@@ -16,8 +17,69 @@ export async function createPlatform(settings: Settings): Promise<Platform> {
   const { platform } = settings;
   switch (platform.cloud) {
     case "azure":
-    case "aws":
-    case "existing":
       throw new Error(`cloud ${platform.cloud} has no platform component yet`);
+    case "existing":
+      return existingPlatform(settings, platform.existing);
+    case "aws":
+      return eksPlatform(settings, platform.eks);
   }
+}
+
+/** EKS: the cluster is named after the project and stack, so two stacks in one account keep apart. */
+async function eksPlatform(settings: Settings, eks: EksSettings): Promise<Platform> {
+  const { EksCluster } = await import("../components/aws/eks-cluster.js");
+  const dev = settings.environment === "dev";
+  const cluster = new EksCluster(settings.name, {
+    clusterName: `${settings.project}-${settings.name}`,
+    region: eks.region,
+    kubernetesVersion: eks.kubernetesVersion,
+    vpcCidr: eks.network.vpcCidr,
+    azCount: eks.network.azCount,
+    publicSubnetCidrs: eks.network.publicSubnetCidrs,
+    privateSubnetCidrs: eks.network.privateSubnetCidrs,
+    natGateways: eks.network.natGateways,
+    nodeGroups: eks.nodeGroups,
+    publicAccess: eks.endpoint.publicAccess,
+    publicAccessCidrs: eks.endpoint.publicAccessCidrs,
+    logTypes: eks.logging.types,
+    logRetentionDays: eks.logging.retentionDays,
+    adminPrincipalArns: eks.access.adminPrincipalArns,
+    bootstrapCreatorAdmin: eks.access.bootstrapCreatorAdmin,
+    addonVersions: eks.addonVersions,
+    fargateNamespace: eks.fargateNamespace,
+    lbControllerReplicas: eks.lbControllerReplicas,
+    disposable: dev,
+    protect: settings.protect,
+    tags: settings.tags,
+  });
+  return {
+    target: cluster.target,
+    outputs: {
+      region: pulumi.output(eks.region),
+      vpcId: cluster.vpcId,
+      clusterEndpoint: cluster.clusterEndpoint,
+      oidcProviderArn: cluster.oidcProviderArn,
+      registryServer: cluster.registryServer,
+    },
+  };
+}
+
+/**
+ * An existing cluster: the kubeconfig is found and read first, so a missing file or context fails as
+ * a config error before anything is registered.
+ */
+async function existingPlatform(settings: Settings, existing: ExistingSettings): Promise<Platform> {
+  const kubeconfig = readExistingKubeconfig(settings.project, settings.stack, existing);
+  const { ExistingCluster } = await import("../components/kubernetes/existing-cluster.js");
+  const cluster = new ExistingCluster(settings.name, {
+    kubeconfig: kubeconfig.kubeconfig,
+    context: kubeconfig.context,
+    clusterName: kubeconfig.clusterName,
+    clusterIdentifier: kubeconfig.clusterIdentifier,
+    serviceType: existing.serviceType,
+    nodePort: existing.nodePort,
+    nodeHost: existing.nodeHost,
+    storageClassName: existing.storageClassName,
+  });
+  return { target: cluster.target, outputs: {} };
 }

@@ -1,0 +1,299 @@
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity.js";
+import { getPartitionOutput } from "@pulumi/aws/getPartition.js";
+import { Provider } from "@pulumi/kubernetes/provider.js";
+import * as storage from "@pulumi/kubernetes/storage/v1/index.js";
+import * as pulumi from "@pulumi/pulumi";
+import type { ControlPlaneLogType, EksAddonName, NodeGroupSettings } from "../../src/config/eks.js";
+import type { ClusterTarget } from "../cluster-target.js";
+import { ClusterRoles } from "./cluster-roles.js";
+import { ControlPlane } from "./control-plane.js";
+import { ecrRegistry } from "./ecr-registry.js";
+import { FargateProfile } from "./fargate-profile.js";
+import { managedPolicies } from "./iam-policies.js";
+import { eksKubeconfig } from "./kubeconfig.js";
+import { LoadBalancerController } from "./load-balancer-controller.js";
+import { ManagedAddon } from "./managed-addon.js";
+import { NodeGroup } from "./node-group.js";
+import { Vpc } from "./vpc.js";
+
+export interface EksClusterArgs {
+  /** The EKS cluster's name, fixed up front: subnet tags and the Fargate role's trust name it before it exists. */
+  clusterName: string;
+  /** The region everything is created in (the AWS provider's region). */
+  region: string;
+  /** Kubernetes minor version. @default "1.33" */
+  kubernetesVersion?: string;
+  /** The VPC's CIDR block. @default "10.20.0.0/16" */
+  vpcCidr?: string;
+  /** Availability zones for subnets and nodes. @default 3 */
+  azCount?: number;
+  /** Public subnets, one per AZ. @default - carved from `vpcCidr` */
+  publicSubnetCidrs?: string[];
+  /** Private subnets, one per AZ. @default - carved from `vpcCidr` */
+  privateSubnetCidrs?: string[];
+  /** One NAT gateway for the VPC, or one per AZ. @default "perAz" */
+  natGateways?: "single" | "perAz";
+  /** Managed node groups, created side by side. @default - one group `general` of 3 m6i.large (3 to 6) */
+  nodeGroups?: NodeGroupSettings[];
+  /** Whether the API server has a public endpoint. @default true */
+  publicAccess?: boolean;
+  /** Who may reach the public endpoint. @default - required when `publicAccess` */
+  publicAccessCidrs?: string[];
+  /** Control-plane log types. @default - all five */
+  logTypes?: ControlPlaneLogType[];
+  /** Days the control-plane logs are kept. @default 90 */
+  logRetentionDays?: number;
+  /** IAM principals that get cluster-admin through access entries. @default [] */
+  adminPrincipalArns?: string[];
+  /** Let EKS make the identity that runs `pulumi up` an admin. @default false */
+  bootstrapCreatorAdmin?: boolean;
+  /** Fixed add-on versions by add-on name. @default - the newest each for the cluster's version */
+  addonVersions?: Partial<Record<EksAddonName, string>>;
+  /** The namespace whose Fargate-labelled pods run on Fargate. @default "vote" */
+  fargateNamespace?: string;
+  /** AWS Load Balancer Controller replicas. @default 2 */
+  lbControllerReplicas?: number;
+  /**
+   * Workshop mode: `pulumi destroy` deletes image repositories with their images, tags may be pushed
+   * again, the KMS key goes after 7 days, and the cluster follows standard support only.
+   * @default false
+   */
+  disposable?: boolean;
+  /** Protect the cluster and its KMS key from deletion. @default false */
+  protect?: boolean;
+  /** Tags on every AWS resource. @default {} */
+  tags?: Record<string, string>;
+}
+
+/** Pods in the Fargate namespace with this label run on Fargate. */
+export const fargatePodLabels = { "voting-platform/compute": "fargate" } as const;
+const storageClassName = "gp3";
+
+/**
+ * An EKS platform: a VPC, the cluster, managed node groups and a Fargate profile, the managed add-ons,
+ * IRSA, a default gp3 StorageClass and the AWS Load Balancer Controller, offered to workloads as a
+ * ClusterTarget.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+  readonly target: ClusterTarget;
+  readonly vpcId: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+  readonly clusterEndpoint: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly registryServer: pulumi.Output<string>;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:aws:EksCluster", name, {}, opts);
+    const kubernetesVersion = args.kubernetesVersion ?? "1.33";
+    const azCount = args.azCount ?? 3;
+    const nodeGroups = args.nodeGroups ?? [
+      { name: "general", instanceTypes: ["m6i.large"], architecture: "x86_64", minSize: 3, maxSize: 6, desiredSize: 3, capacityType: "ON_DEMAND", diskSize: 50, labels: {}, taints: [] },
+    ];
+    const fargateNamespace = args.fargateNamespace ?? "vote";
+    const disposable = args.disposable ?? false;
+    const tags = args.tags ?? {};
+    if (nodeGroups.length === 0) throw new Error("nodeGroups: at least one node group is needed for CoreDNS and the controllers");
+    const duplicate = nodeGroups.find((g, i) => nodeGroups.findIndex((o) => o.name === g.name) !== i);
+    if (duplicate) throw new Error(`nodeGroups: the name ${duplicate.name} appears twice`);
+
+    const identity = getCallerIdentityOutput({}, { parent: this });
+    const partition = getPartitionOutput({}, { parent: this });
+    const roles = new ClusterRoles(
+      `${name}-roles`,
+      { clusterName: args.clusterName, partition: partition.partition, accountId: identity.accountId, region: args.region, tags },
+      { parent: this },
+    );
+    const vpc = new Vpc(
+      `${name}-network`,
+      {
+        cidrBlock: args.vpcCidr ?? "10.20.0.0/16",
+        azCount,
+        clusterName: args.clusterName,
+        publicSubnetCidrs: args.publicSubnetCidrs,
+        privateSubnetCidrs: args.privateSubnetCidrs,
+        natGateways: args.natGateways,
+        tags,
+      },
+      { parent: this },
+    );
+    const controlPlane = new ControlPlane(
+      `${name}-control-plane`,
+      {
+        clusterName: args.clusterName,
+        kubernetesVersion,
+        clusterRole: roles.clusterRole,
+        clusterRolePolicies: roles.clusterPolicies,
+        // Subnet ids only: the control plane does not wait for NAT gateways, which only nodes need.
+        subnetIds: vpc.privateSubnetIds,
+        publicAccess: args.publicAccess,
+        publicAccessCidrs: args.publicAccessCidrs,
+        logTypes: args.logTypes,
+        logRetentionDays: args.logRetentionDays,
+        adminPrincipalArns: args.adminPrincipalArns,
+        bootstrapCreatorAdmin: args.bootstrapCreatorAdmin,
+        partition: partition.partition,
+        supportType: disposable ? "STANDARD" : "EXTENDED",
+        keyDeletionWindowDays: disposable ? 7 : 30,
+        protect: args.protect,
+        tags,
+      },
+      { parent: this },
+    );
+    const kubeconfig = this.kubeconfig(controlPlane, args.region);
+    const provider = this.createProvider(name, controlPlane, kubeconfig);
+
+    const addon = (addonName: EksAddonName, extra: Partial<ConstructorParameters<typeof ManagedAddon>[1]> = {}) =>
+      new ManagedAddon(
+        `${name}-${addonName}`,
+        { clusterName: controlPlane.name, addonName, kubernetesVersion, version: args.addonVersions?.[addonName], tags, ...extra },
+        { parent: this },
+      );
+    const irsa = (namespace: string, serviceAccount: string, policies: readonly string[]) => ({
+      namespace,
+      serviceAccount,
+      managedPolicies: policies,
+      oidcProviderArn: controlPlane.oidcProviderArn,
+      issuerUrl: controlPlane.issuerUrl,
+      partition: partition.partition,
+    });
+    // The cluster starts without networking add-ons (no self-managed bootstrap): nodes only become Ready
+    // once the CNI and kube-proxy are there, so these come first.
+    const vpcCni = addon("vpc-cni", {
+      configurationValues: { enableNetworkPolicy: "true" },
+      irsa: irsa("kube-system", "aws-node", managedPolicies.vpcCni),
+    });
+    const kubeProxy = addon("kube-proxy");
+
+    const nodes = nodeGroups.map(
+      (group) =>
+        new NodeGroup(
+          `${name}-${group.name}`,
+          {
+            clusterName: controlPlane.name,
+            kubernetesVersion,
+            nodeRole: roles.nodeRole,
+            subnetIds: vpc.privateSubnetIds,
+            instanceTypes: group.instanceTypes,
+            architecture: group.architecture,
+            minSize: group.minSize,
+            maxSize: group.maxSize,
+            desiredSize: group.desiredSize,
+            capacityType: group.capacityType,
+            diskSize: group.diskSize,
+            labels: group.labels,
+            taints: group.taints,
+            // Side by side: each group waits for the network and the CNI, none for another group.
+            waitFor: [...roles.nodePolicies, ...vpc.privateEgress, vpcCni.addon, kubeProxy.addon],
+            tags,
+          },
+          { parent: this },
+        ),
+    );
+    const nodeGroupResources = nodes.map((n) => n.nodeGroup);
+    new FargateProfile(
+      `${name}-fargate`,
+      {
+        clusterName: controlPlane.name,
+        podExecutionRole: roles.fargateRole,
+        subnetIds: vpc.privateSubnetIds,
+        namespace: fargateNamespace,
+        podLabels: { ...fargatePodLabels },
+        waitFor: [...roles.fargatePolicies, ...vpc.privateEgress],
+        tags,
+      },
+      { parent: this },
+    );
+
+    // CoreDNS and the EBS CSI controller are Deployments: EKS reports them active once they run on nodes.
+    const coredns = addon("coredns", { waitFor: nodeGroupResources });
+    const ebsCsi = addon("aws-ebs-csi-driver", {
+      irsa: irsa("kube-system", "ebs-csi-controller-sa", managedPolicies.ebsCsi),
+      waitFor: nodeGroupResources,
+    });
+    const storageClass = this.createStorageClass(name, provider, ebsCsi);
+    const lbController = new LoadBalancerController(
+      `${name}-lb-controller`,
+      {
+        clusterName: controlPlane.name,
+        region: args.region,
+        vpcId: vpc.vpcId,
+        oidcProviderArn: controlPlane.oidcProviderArn,
+        issuerUrl: controlPlane.issuerUrl,
+        partition: partition.partition,
+        provider,
+        replicas: args.lbControllerReplicas,
+        waitFor: [...nodeGroupResources, vpcCni.addon],
+        tags,
+      },
+      { parent: this },
+    );
+
+    const registry = ecrRegistry({
+      accountId: identity.accountId,
+      region: args.region,
+      dnsSuffix: partition.dnsSuffix,
+      prefix: args.clusterName,
+      forceDelete: disposable,
+      immutableTags: !disposable,
+      tags,
+      parent: this,
+    });
+    this.target = {
+      kind: "eks",
+      name: controlPlane.name,
+      provider,
+      kubeconfig,
+      exposure: { kind: "albIngress", ingressClassName: lbController.ingressClassName, dependsOn: [lbController.release] },
+      storageClassName,
+      registry,
+      fargate: { podLabels: { ...fargatePodLabels } },
+      readiness: [...nodeGroupResources, vpcCni.addon, kubeProxy.addon, coredns.addon, ebsCsi.addon, lbController.release, storageClass],
+    };
+    this.vpcId = vpc.vpcId;
+    this.clusterName = controlPlane.name;
+    this.clusterEndpoint = controlPlane.endpoint;
+    this.oidcProviderArn = controlPlane.oidcProviderArn;
+    this.registryServer = registry.server;
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      clusterName: this.clusterName,
+      clusterEndpoint: this.clusterEndpoint,
+      oidcProviderArn: this.oidcProviderArn,
+      registryServer: this.registryServer,
+    });
+  }
+
+  private kubeconfig(controlPlane: ControlPlane, region: string): pulumi.Output<string> {
+    return pulumi.secret(
+      pulumi
+        .all([controlPlane.name, controlPlane.endpoint, controlPlane.certificateAuthorityData])
+        .apply(([clusterName, endpoint, certificateAuthorityData]) => eksKubeconfig({ clusterName, region, endpoint, certificateAuthorityData })),
+    );
+  }
+
+  private createProvider(name: string, controlPlane: ControlPlane, kubeconfig: pulumi.Output<string>): Provider {
+    return new Provider(
+      `${name}-k8s`,
+      { kubeconfig },
+      // Where our access comes from access entries, the API answers 401 until they exist.
+      { parent: this, dependsOn: controlPlane.adminAccess },
+    );
+  }
+
+  /** The default StorageClass: encrypted gp3 volumes, created in the zone of the pod that claims them. */
+  private createStorageClass(name: string, provider: Provider, ebsCsi: ManagedAddon): storage.StorageClass {
+    return new storage.StorageClass(
+      `${name}-gp3`,
+      {
+        metadata: { name: storageClassName, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: "Delete",
+      },
+      // The EBS CSI driver provisions the volumes this class names; it must be there first and last.
+      { parent: this, provider, dependsOn: [ebsCsi.addon] },
+    );
+  }
+}

@@ -1,0 +1,255 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Inputs, MockContext, MockModule } from "./types.js";
+
+/** The account every offline plan runs in: the one AWS's own documentation uses. */
+export const mockAccountId = "123456789012";
+
+function region(inputs: Inputs): string {
+  if (typeof inputs.region === "string") return inputs.region;
+  return pulumi.runtime.getConfig("aws:region") ?? "us-east-1";
+}
+
+/** A hex id of the given length, stable for the seed: `0abc...` as EC2 ids look. */
+function hex(ctx: MockContext, seed: string, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) out += ctx.suffix(`${seed}/${i}`);
+  return out.slice(0, length);
+}
+
+function uuid(ctx: MockContext, seed: string): string {
+  const h = hex(ctx, seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The physical name Pulumi's auto-naming gives: the logical name and 7 random characters. */
+function autoName(ctx: MockContext, type: string, name: string): string {
+  return `${name}-${hex(ctx, `autoname/${type}/${name}`, 7)}`;
+}
+
+function str(value: unknown, fallback: string): string {
+  return typeof value === "string" && value !== "" ? value : fallback;
+}
+
+function base64(text: string): string {
+  return Buffer.from(text).toString("base64");
+}
+
+type Mock = (name: string, inputs: Inputs, ctx: MockContext) => { id: string; state: Inputs };
+
+const ec2Id =
+  (prefix: string, extra: (id: string, inputs: Inputs, ctx: MockContext) => Inputs = () => ({})): Mock =>
+  (name, inputs, ctx) => {
+    const id = `${prefix}-0${hex(ctx, `${prefix}/${name}`, 16)}`;
+    return { id, state: { ...inputs, id, ownerId: mockAccountId, ...extra(id, inputs, ctx) } };
+  };
+
+const resources: Record<string, Mock> = {
+  "aws:ec2/vpc:Vpc": ec2Id("vpc", (id, inputs, ctx) => ({
+    arn: `arn:aws:ec2:${region(inputs)}:${mockAccountId}:vpc/${id}`,
+    defaultSecurityGroupId: `sg-0${hex(ctx, `default-sg/${id}`, 16)}`,
+    mainRouteTableId: `rtb-0${hex(ctx, `main-rtb/${id}`, 16)}`,
+  })),
+  "aws:ec2/subnet:Subnet": ec2Id("subnet", (id, inputs) => ({
+    arn: `arn:aws:ec2:${region(inputs)}:${mockAccountId}:subnet/${id}`,
+  })),
+  "aws:ec2/internetGateway:InternetGateway": ec2Id("igw"),
+  "aws:ec2/eip:Eip": ec2Id("eipalloc", (id, _inputs, ctx) => ({
+    allocationId: id,
+    publicIp: `52.${parseInt(hex(ctx, id, 2), 16)}.${parseInt(hex(ctx, `${id}/b`, 2), 16)}.${parseInt(hex(ctx, `${id}/c`, 2), 16)}`,
+  })),
+  "aws:ec2/natGateway:NatGateway": ec2Id("nat"),
+  "aws:ec2/routeTable:RouteTable": ec2Id("rtb"),
+  "aws:ec2/route:Route": (name, inputs, ctx) => ({ id: `r-${str(inputs.routeTableId, "rtb")}${hex(ctx, name, 10)}`, state: { ...inputs } }),
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": ec2Id("rtbassoc"),
+  "aws:ec2/launchTemplate:LaunchTemplate": ec2Id("lt", (id, inputs, ctx) => ({
+    arn: `arn:aws:ec2:${region(inputs)}:${mockAccountId}:launch-template/${id}`,
+    name: str(inputs.name, autoName(ctx, "lt", id)),
+    latestVersion: 1,
+    defaultVersion: 1,
+  })),
+  "aws:iam/role:Role": (name, inputs, ctx) => {
+    const roleName = str(inputs.name, autoName(ctx, "role", name));
+    return {
+      id: roleName,
+      state: { ...inputs, name: roleName, arn: `arn:aws:iam::${mockAccountId}:role/${roleName}`, uniqueId: `AROA${hex(ctx, roleName, 17).toUpperCase()}` },
+    };
+  },
+  "aws:iam/policy:Policy": (name, inputs, ctx) => {
+    const policyName = str(inputs.name, autoName(ctx, "policy", name));
+    const arn = `arn:aws:iam::${mockAccountId}:policy/${policyName}`;
+    return { id: arn, state: { ...inputs, name: policyName, arn, policyId: `ANPA${hex(ctx, policyName, 17).toUpperCase()}` } };
+  },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (name, inputs, ctx) => ({
+    id: `${str(inputs.role, name)}-${hex(ctx, name, 20)}`,
+    state: { ...inputs },
+  }),
+  "aws:iam/rolePolicy:RolePolicy": (name, inputs, ctx) => {
+    const policyName = str(inputs.name, autoName(ctx, "role-policy", name));
+    return { id: `${str(inputs.role, "role")}:${policyName}`, state: { ...inputs, name: policyName } };
+  },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, inputs) => {
+    const host = str(inputs.url, "https://oidc.example").replace(/^https:\/\//, "");
+    const arn = `arn:aws:iam::${mockAccountId}:oidc-provider/${host}`;
+    return { id: arn, state: { ...inputs, arn, thumbprintLists: ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"] } };
+  },
+  "aws:kms/key:Key": (name, inputs, ctx) => {
+    const keyId = uuid(ctx, `kms/${name}`);
+    return { id: keyId, state: { ...inputs, keyId, arn: `arn:aws:kms:${region(inputs)}:${mockAccountId}:key/${keyId}` } };
+  },
+  "aws:kms/alias:Alias": (name, inputs) => {
+    const aliasName = str(inputs.name, `alias/${name}`);
+    return { id: aliasName, state: { ...inputs, arn: `arn:aws:kms:${region(inputs)}:${mockAccountId}:${aliasName}` } };
+  },
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, ctx) => {
+    const groupName = str(inputs.name, autoName(ctx, "log-group", name));
+    return { id: groupName, state: { ...inputs, name: groupName, arn: `arn:aws:logs:${region(inputs)}:${mockAccountId}:log-group:${groupName}` } };
+  },
+  "aws:eks/cluster:Cluster": (name, inputs, ctx) => {
+    const clusterName = str(inputs.name, autoName(ctx, "cluster", name));
+    const r = region(inputs);
+    const id = hex(ctx, `eks/${clusterName}`, 32).toUpperCase();
+    const vpcConfig = (inputs.vpcConfig ?? {}) as Inputs;
+    return {
+      id: clusterName,
+      state: {
+        ...inputs,
+        name: clusterName,
+        arn: `arn:aws:eks:${r}:${mockAccountId}:cluster/${clusterName}`,
+        endpoint: `https://${id}.gr7.${r}.eks.amazonaws.com`,
+        certificateAuthority: { data: base64(`-----BEGIN CERTIFICATE-----\nMIIC/offline-plan/${clusterName}\n-----END CERTIFICATE-----\n`) },
+        identities: [{ oidcs: [{ issuer: `https://oidc.eks.${r}.amazonaws.com/id/${id}` }] }],
+        vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-0${hex(ctx, `cluster-sg/${clusterName}`, 16)}`, vpcId: `vpc-0${hex(ctx, "vpc", 16)}` },
+        platformVersion: "eks.8",
+        status: "ACTIVE",
+      },
+    };
+  },
+  "aws:eks/nodeGroup:NodeGroup": (name, inputs, ctx) => {
+    const cluster = str(inputs.clusterName, "cluster");
+    const groupName = str(inputs.nodeGroupName, autoName(ctx, "node-group", name));
+    return {
+      id: `${cluster}:${groupName}`,
+      state: {
+        ...inputs,
+        nodeGroupName: groupName,
+        arn: `arn:aws:eks:${region(inputs)}:${mockAccountId}:nodegroup/${cluster}/${groupName}/${uuid(ctx, groupName)}`,
+        status: "ACTIVE",
+        resources: [{ autoscalingGroups: [{ name: `eks-${groupName}-${uuid(ctx, `asg/${groupName}`)}` }] }],
+      },
+    };
+  },
+  "aws:eks/fargateProfile:FargateProfile": (name, inputs, ctx) => {
+    const cluster = str(inputs.clusterName, "cluster");
+    const profileName = str(inputs.fargateProfileName, autoName(ctx, "fargate", name));
+    return {
+      id: `${cluster}:${profileName}`,
+      state: {
+        ...inputs,
+        fargateProfileName: profileName,
+        arn: `arn:aws:eks:${region(inputs)}:${mockAccountId}:fargateprofile/${cluster}/${profileName}/${uuid(ctx, profileName)}`,
+        status: "ACTIVE",
+      },
+    };
+  },
+  "aws:eks/addon:Addon": (_name, inputs, ctx) => {
+    const cluster = str(inputs.clusterName, "cluster");
+    const addon = str(inputs.addonName, "addon");
+    return {
+      id: `${cluster}:${addon}`,
+      state: { ...inputs, arn: `arn:aws:eks:${region(inputs)}:${mockAccountId}:addon/${cluster}/${addon}/${uuid(ctx, addon)}` },
+    };
+  },
+  "aws:eks/accessEntry:AccessEntry": (_name, inputs, ctx) => {
+    const cluster = str(inputs.clusterName, "cluster");
+    const principal = str(inputs.principalArn, "principal");
+    const kind = principal.includes(":user/") ? "user" : "role";
+    return {
+      id: `${cluster}:${principal}`,
+      state: {
+        ...inputs,
+        accessEntryArn: `arn:aws:eks:${region(inputs)}:${mockAccountId}:access-entry/${cluster}/${kind}/${mockAccountId}/${principal.replace(/^.*\//, "")}/${uuid(ctx, principal)}`,
+      },
+    };
+  },
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (_name, inputs) => ({
+    id: `${str(inputs.clusterName, "cluster")}#${str(inputs.principalArn, "principal")}#${str(inputs.policyArn, "policy")}`,
+    state: { ...inputs, associatedAt: "2026-01-01T00:00:00Z" },
+  }),
+  "aws:ecr/repository:Repository": (name, inputs) => {
+    const repositoryName = str(inputs.name, name);
+    const r = region(inputs);
+    return {
+      id: repositoryName,
+      state: {
+        ...inputs,
+        name: repositoryName,
+        arn: `arn:aws:ecr:${r}:${mockAccountId}:repository/${repositoryName}`,
+        registryId: mockAccountId,
+        repositoryUrl: `${mockAccountId}.dkr.ecr.${r}.amazonaws.com/${repositoryName}`,
+      },
+    };
+  },
+};
+
+/** Add-on versions EKS offers, newest first per Kubernetes version (`aws eks describe-addon-versions`). */
+const addonVersions: Record<string, Record<string, string>> = {
+  "vpc-cni": { "1.31": "v1.19.5-eksbuild.1", "1.32": "v1.19.5-eksbuild.1", "1.33": "v1.19.5-eksbuild.3" },
+  "kube-proxy": { "1.31": "v1.31.7-eksbuild.7", "1.32": "v1.32.3-eksbuild.7", "1.33": "v1.33.0-eksbuild.2" },
+  coredns: { "1.31": "v1.11.4-eksbuild.10", "1.32": "v1.11.4-eksbuild.10", "1.33": "v1.12.1-eksbuild.2" },
+  "aws-ebs-csi-driver": { "1.31": "v1.44.0-eksbuild.1", "1.32": "v1.44.0-eksbuild.1", "1.33": "v1.44.0-eksbuild.1" },
+};
+
+const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs) => {
+    const r = region(inputs);
+    const short = r.replace(/^(\w\w)-(\w)\w*-(\d)$/, "$1$2$3");
+    return {
+      ...inputs,
+      id: r,
+      region: r,
+      names: ["a", "b", "c"].map((z) => `${r}${z}`),
+      zoneIds: [1, 2, 3].map((n) => `${short}-az${n}`),
+      groupNames: [r, r, r],
+    };
+  },
+  "aws:eks/getAddonVersion:getAddonVersion": (inputs) => {
+    const addon = str(inputs.addonName, "");
+    const k8s = str(inputs.kubernetesVersion, "");
+    const version = addonVersions[addon]?.[k8s];
+    if (!version) throw new Error(`EKS offers no ${addon} add-on for Kubernetes ${k8s}`);
+    return { ...inputs, id: addon, region: region(inputs), version };
+  },
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => {
+    const r = region(inputs);
+    const password = `offline-plan-token-${hex(ctx, "ecr-token", 24)}`;
+    return {
+      id: r,
+      region: r,
+      userName: "AWS",
+      password,
+      authorizationToken: base64(`AWS:${password}`),
+      proxyEndpoint: `https://${mockAccountId}.dkr.ecr.${r}.amazonaws.com`,
+      expiresAt: "2026-01-01T12:00:00Z",
+    };
+  },
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    id: mockAccountId,
+    accountId: mockAccountId,
+    arn: `arn:aws:sts::${mockAccountId}:assumed-role/platform-deployer/offline-plan`,
+    userId: "AROAOFFLINEPLANDEPLOYER:offline-plan",
+  }),
+  "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+};
+
+/**
+ * AWS resources come back with ids and ARNs of the real shape (`vpc-0...`, `arn:aws:iam::...:role/...`,
+ * an EKS endpoint and OIDC issuer), in the account AWS documents with and the stack's `aws:region`.
+ */
+export const awsMocks: MockModule = {
+  newResource({ type, name, inputs }, ctx) {
+    return resources[type]?.(name, inputs, ctx);
+  },
+  call({ token, inputs }, ctx) {
+    return invokes[token]?.(inputs, ctx);
+  },
+};
