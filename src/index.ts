@@ -1,3 +1,4 @@
+import { VotingApp } from "../apps/voting-app/voting-app.js";
 import { loadSettings } from "./config.js";
 import { createPlatform } from "./platform.js";
 
@@ -8,11 +9,26 @@ import { createPlatform } from "./platform.js";
 export default async function program() {
   const settings = loadSettings();
   const platform = await createPlatform(settings);
+  const { app } = settings;
+  const votingApp = new VotingApp("vote", {
+    target: platform.target,
+    namespace: app.namespace,
+    title: app.title,
+    choices: app.choices,
+    frontend: app.frontend,
+    frontendReplicas: app.frontendReplicas,
+    frontendMaxReplicas: app.frontendMaxReplicas,
+    redisImage: app.redisImage,
+    redisStorageSize: app.redisStorageSize,
+    dnsLabel: app.dnsLabel,
+  });
   return {
     cloud: settings.platform.cloud,
     environment: settings.environment,
     clusterName: platform.target.name,
     kubeconfig: platform.target.kubeconfig,
     ...platform.outputs,
+    appUrl: votingApp.url,
+    appNamespace: votingApp.namespace,
   };
 }

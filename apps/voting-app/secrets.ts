@@ -1,0 +1,127 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { SecretStore } from "../../components/cluster-target.js";
+import { objectMeta, type AppContext } from "./context.js";
+import { objectLabels } from "./labels.js";
+
+/** The Kubernetes Secret that holds the Redis password, and its key. */
+export const redisSecretName = "redis-auth";
+export const redisSecretKey = "password";
+
+/** Where pods mount the secret store's CSI volume; mounting it is what makes the driver sync the Secret. */
+export const secretStoreMountPath = "/mnt/secrets-store";
+const secretStoreVolumeName = "secrets-store";
+
+export interface RedisAuthArgs {
+  /** The namespace and provider the app's objects use. */
+  readonly context: AppContext;
+  /**
+   * The cluster's secret store. With one, the password is the store's and reaches the cluster through
+   * a SecretProviderClass; the app generates none.
+   * @default - a password generated once and kept in a Kubernetes Secret
+   */
+  readonly secretStore?: SecretStore;
+}
+
+/** How a pod gets the password: the Secret to read, and the CSI volume to mount where a store syncs it. */
+export interface RedisSecretRef {
+  /** The Secret's name, as an output of whatever creates it, so that pods wait for it. */
+  name: pulumi.Output<string>;
+  key: string;
+  /** The secret store's CSI volume; pods that read the Secret mount it, so the driver keeps it synced. */
+  volume?: k8s.types.input.core.v1.Volume;
+  volumeMount?: k8s.types.input.core.v1.VolumeMount;
+}
+
+/**
+ * The Redis password: generated here and stored in a Kubernetes Secret, or, on a cluster with a
+ * secret store (Key Vault on AKS), taken from the store and synced into that Secret by the Secrets
+ * Store CSI driver. Either way Redis and the front end read the same Secret, by the same name.
+ */
+export class RedisAuth extends pulumi.ComponentResource {
+  /** The password itself, a Pulumi secret, for anything that cannot read the Kubernetes Secret. */
+  readonly password: pulumi.Output<string>;
+  readonly secret: RedisSecretRef;
+
+  constructor(name: string, args: RedisAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:apps:RedisAuth", name, {}, opts);
+    const { context, secretStore } = args;
+
+    if (secretStore) {
+      this.password = pulumi.secret(secretStore.values.redisPassword);
+      this.secret = this.createSecretProviderClass(name, context, secretStore);
+    } else {
+      this.password = this.createPassword(name);
+      this.secret = this.createSecret(name, context, this.password);
+    }
+    this.registerOutputs({ password: this.password, secretName: this.secret.name });
+  }
+
+  /** 32 letters and digits: no character needs quoting in Redis's arguments or in a URL. */
+  private createPassword(name: string): pulumi.Output<string> {
+    // The result is kept in state and never regenerated, so an update never locks the front end out.
+    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+    return pulumi.secret(password.result);
+  }
+
+  private createSecret(name: string, context: AppContext, password: pulumi.Output<string>): RedisSecretRef {
+    const secret = new k8s.core.v1.Secret(
+      `${name}-secret`,
+      {
+        metadata: objectMeta(context, redisSecretName, "redis"),
+        type: "Opaque",
+        stringData: { [redisSecretKey]: password },
+      },
+      { parent: this, provider: context.provider },
+    );
+    return { name: secret.metadata.name, key: redisSecretKey };
+  }
+
+  /**
+   * A SecretProviderClass that mounts the store's object and syncs it into the `redis-auth` Secret.
+   * The driver creates that Secret when the first pod mounts the volume, and deletes it with the last.
+   */
+  private createSecretProviderClass(name: string, context: AppContext, store: SecretStore): RedisSecretRef {
+    const objectName = store.objects.redisPassword;
+    const providerClass = new k8s.apiextensions.CustomResource(
+      `${name}-provider-class`,
+      {
+        apiVersion: "secrets-store.csi.x-k8s.io/v1",
+        kind: "SecretProviderClass",
+        metadata: objectMeta(context, redisSecretName, "redis"),
+        spec: {
+          provider: store.provider,
+          parameters: pulumi.output(store.parameters).apply((parameters) => ({ ...parameters, objects: secretStoreObjects([objectName]) })),
+          secretObjects: [
+            {
+              secretName: redisSecretName,
+              type: "Opaque",
+              labels: objectLabels(context.instance, "redis"),
+              data: [{ objectName, key: redisSecretKey }],
+            },
+          ],
+        },
+      },
+      // The SecretProviderClass CRD comes with the platform's CSI driver add-on.
+      { parent: this, provider: context.provider, dependsOn: context.readiness },
+    );
+    const className = providerClass.metadata.name;
+    return {
+      // Pods name the synced Secret; taking the name through the class makes them wait for the class.
+      name: className.apply(() => redisSecretName),
+      key: redisSecretKey,
+      volume: {
+        name: secretStoreVolumeName,
+        csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: className } },
+      },
+      volumeMount: { name: secretStoreVolumeName, mountPath: secretStoreMountPath, readOnly: true },
+    };
+  }
+}
+
+/** The `objects` parameter of the Azure provider: a YAML array of the secrets to fetch, by name. */
+export function secretStoreObjects(names: readonly string[]): string {
+  const entries = names.map((name) => `  - |\n    objectName: ${name}\n    objectType: secret\n`);
+  return `array:\n${entries.join("")}`;
+}
