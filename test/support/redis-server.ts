@@ -128,8 +128,19 @@ export class RedisServer {
     return this.#signal("SIGTERM");
   }
 
+  /** SIGSTOP: the process keeps its connections open but answers nothing, like a hung server. */
+  pause(): void {
+    this.#process?.kill("SIGSTOP");
+  }
+
+  /** SIGCONT after `pause`. */
+  resume(): void {
+    this.#process?.kill("SIGCONT");
+  }
+
   /** Stops the server and deletes its data directory. */
   async dispose(): Promise<void> {
+    this.resume();
     await this.kill();
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -110,6 +110,27 @@ describe("a Redis outage", () => {
   });
 });
 
+describe("a hung Redis", () => {
+  it("gives 503 after REDIS_TIMEOUT_MS instead of hanging, and recovers when Redis answers again", async () => {
+    const redis = await RedisServer.start();
+    const frontEnd = await runFrontEnd({ REDIS: redis.address, REDIS_TIMEOUT_MS: "300" });
+    try {
+      expect((await request(`${frontEnd.url}/`)).status).toBe(200);
+      redis.pause();
+      const started = performance.now();
+      expect((await postVote(`${frontEnd.url}/`, "Cats")).status).toBe(503);
+      expect((await request(`${frontEnd.url}/readyz`)).status).toBe(503);
+      expect(performance.now() - started).toBeLessThan(2_000);
+
+      redis.resume();
+      await expect.poll(async () => (await request(`${frontEnd.url}/`)).status).toBe(200);
+    } finally {
+      await frontEnd.shutdown();
+      await redis.dispose();
+    }
+  });
+});
+
 describe("a password-protected Redis", () => {
   let redis: RedisServer;
   beforeAll(async () => {
