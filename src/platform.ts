@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTarget } from "../components/cluster-target.js";
-import type { EksSettings, ExistingSettings, Settings } from "./config.js";
+import type { AksSettings, EksSettings, ExistingSettings, Settings } from "./config.js";
 import { readExistingKubeconfig } from "./config/existing.js";
 
 /** A platform as the program sees it: the target for workloads, and stack outputs of its own. */
@@ -17,12 +17,24 @@ export async function createPlatform(settings: Settings): Promise<Platform> {
   const { platform } = settings;
   switch (platform.cloud) {
     case "azure":
-      throw new Error(`cloud ${platform.cloud} has no platform component yet`);
+      return aksPlatform(settings, platform.aks);
     case "existing":
       return existingPlatform(settings, platform.existing);
     case "aws":
       return eksPlatform(settings, platform.eks);
   }
+}
+
+/** AKS: resources are named after the stack's base name; prod turns on the production posture. */
+async function aksPlatform(settings: Settings, aks: AksSettings): Promise<Platform> {
+  const { AksCluster } = await import("../components/azure/aks-cluster.js");
+  const cluster = new AksCluster(settings.name, {
+    settings: aks,
+    production: settings.environment === "prod",
+    protect: settings.protect,
+    tags: settings.tags,
+  });
+  return { target: cluster.target, outputs: cluster.outputs };
 }
 
 /** EKS: the cluster is named after the project and stack, so two stacks in one account keep apart. */

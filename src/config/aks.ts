@@ -82,7 +82,7 @@ export function aksConfig(ctx: ConfigContext) {
       }),
       aksNetworkOverlay: field.boolean({ default: prod }),
       aksPodCidr: field.cidr({ default: "10.244.0.0/16" }),
-      aksNetworkPolicy: field.oneOf(networkPolicies, { default: prod ? "cilium" : "azure" }),
+      aksNetworkPolicy: field.oneOf<(typeof networkPolicies)[number]>(networkPolicies, { default: prod ? "cilium" : "azure" }),
       aksVirtualNodes: field.boolean({ default: false }),
       aksVirtualNodesSubnetCidr: field.cidr({ default: "10.10.16.0/24" }),
       aksNodeCount: field.integer({ min: 1, max: 100, default: 3 }),
@@ -113,7 +113,7 @@ export function aksConfig(ctx: ConfigContext) {
         default: [],
         expected: "a list of node pools such as name=user,vmSize=Standard_D4s_v5,count=2,minCount=1,maxCount=5,zones=1|2|3",
       }),
-      aksSkuTier: field.oneOf(skuTiers, { default: prod ? "Standard" : "Free" }),
+      aksSkuTier: field.oneOf<(typeof skuTiers)[number]>(skuTiers, { default: prod ? "Standard" : "Free" }),
       aksUpgradeChannel: field.oneOf(upgradeChannels, { default: "patch" }),
       aksNodeOsUpgradeChannel: field.oneOf(nodeOsUpgradeChannels, { default: "NodeImage" }),
       aksMaintenanceDay: field.oneOf(weekDays, { default: "Sunday" }),
@@ -147,7 +147,7 @@ export function aksConfig(ctx: ConfigContext) {
       aksKubeloginMode: field.oneOf(kubeloginModes, { default: "azurecli" }),
       aksControlPlaneIdentity: field.oneOf(controlPlaneIdentities, { default: "SystemAssigned" }),
       aksAzurePolicy: field.boolean({ default: prod }),
-      aksAcrSku: field.oneOf(acrSkus, { default: prod ? "Premium" : "Basic" }),
+      aksAcrSku: field.oneOf<(typeof acrSkus)[number]>(acrSkus, { default: prod ? "Premium" : "Basic" }),
       aksLogRetentionDays: field.integer({ min: 30, max: 730, default: prod ? 90 : 30 }),
       aksKeyVaultSoftDeleteDays: field.integer({ min: 7, max: 90, default: prod ? 90 : 7 }),
       aksKeyVaultPurgeProtection: field.boolean({ default: prod }),
@@ -226,7 +226,7 @@ interface NetworkValues {
   aksDnsServiceIp: string;
   aksNetworkOverlay: boolean;
   aksPodCidr: string;
-  aksNetworkPolicy: string;
+  aksNetworkPolicy: (typeof networkPolicies)[number];
   aksVirtualNodes: boolean;
   aksVirtualNodesSubnetCidr: string;
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Mocks } from "@pulumi/pulumi/runtime/index.js";
 import { awsMocks } from "./aws.js";
+import { azureMocks } from "./azure.js";
 import { dockerBuildMocks } from "./docker-build.js";
 import { kubernetesMocks } from "./kubernetes.js";
 import { randomMocks } from "./random.js";
@@ -9,7 +10,7 @@ import type { Inputs, MockContext, MockModule } from "./types.js";
 export type { MockContext, MockModule } from "./types.js";
 
 /** Every provider's mocks; the first module that knows a type or token answers. */
-const modules: MockModule[] = [kubernetesMocks, awsMocks, dockerBuildMocks, randomMocks];
+const modules: MockModule[] = [kubernetesMocks, azureMocks, awsMocks, dockerBuildMocks, randomMocks];
 
 export function stableSuffix(seed: string): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, 8);

@@ -1,0 +1,238 @@
+import * as authorization from "@pulumi/azure-native/authorization/index.js";
+import * as resources from "@pulumi/azure-native/resources/index.js";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { AksSettings } from "../../src/config/aks.js";
+import type { ClusterTarget } from "../cluster-target.js";
+import { AksClusterAccess } from "./cluster-access.js";
+import { AksManagedCluster } from "./cluster.js";
+import { AksKeyVault } from "./key-vault.js";
+import { AksMonitoring } from "./monitoring.js";
+import { dnsLabelDomain, globalName, localNames } from "./naming.js";
+import { AksNetwork } from "./network.js";
+import { AksNodePools } from "./node-pools.js";
+import { AksRegistry } from "./registry.js";
+import { AksStorage } from "./storage.js";
+
+export interface AksClusterArgs {
+  /** The stack's AKS settings; src/config/aks.ts and Pulumi.yaml document each and its defaults. */
+  settings: AksSettings;
+  /**
+   * Base of the resource names (`rg-<base>`, `aks-<base>`...).
+   * @default - the component's name
+   */
+  baseName?: string;
+  /**
+   * Production posture: zone-redundant storage, a kept-reachable Kubernetes provider, and a warning
+   * when the API server is open to every address.
+   * @default false
+   */
+  production?: boolean;
+  /**
+   * Protect the cluster, registry, vault and workspace from deletion.
+   * @default false
+   */
+  protect?: boolean;
+  /**
+   * Tags on every Azure resource that takes them.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+}
+
+/**
+ * An AKS platform: resource group, VNet, Log Analytics, the cluster with its node pools, ACR, Key
+ * Vault and a storage account, wired together and exposed as a ClusterTarget for workloads.
+ */
+export class AksCluster extends pulumi.ComponentResource {
+  readonly resourceGroup: resources.ResourceGroup;
+  readonly network: AksNetwork;
+  readonly monitoring: AksMonitoring;
+  readonly managedCluster: AksManagedCluster;
+  readonly nodePools?: AksNodePools;
+  readonly registry: AksRegistry;
+  readonly keyVault: AksKeyVault;
+  readonly storage?: AksStorage;
+  readonly access: AksClusterAccess;
+  readonly target: ClusterTarget;
+  /** Stack outputs worth publishing. */
+  readonly outputs: Record<string, pulumi.Output<unknown>>;
+
+  constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:azure:AksCluster", name, {}, opts);
+    const { settings } = args;
+    const base = args.baseName ?? name;
+    const production = args.production ?? false;
+    const protect = args.protect ?? false;
+    const tags = args.tags ?? {};
+    const names = localNames(base);
+    const location = settings.location;
+    if (production && settings.apiServer.authorizedIpRanges.length === 0 && !settings.apiServer.privateCluster) {
+      pulumi.log.warn(`${name}: the API server accepts connections from any address; set aksAuthorizedIpRanges or aksPrivateCluster`, this);
+    }
+
+    const client = authorization.getClientConfigOutput({ parent: this });
+    // Registry, vault and storage names are global DNS labels; a stable random suffix keeps forks apart.
+    const suffix = new random.RandomString(`${name}-suffix`, { length: 6, special: false, upper: false }, { parent: this });
+    const globalNameOf = (kind: "registry" | "vault" | "storage") => suffix.result.apply((s) => globalName(kind, base, s));
+
+    this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: names.resourceGroup, location, tags }, { parent: this });
+    const resourceGroupName = this.resourceGroup.name;
+
+    this.network = new AksNetwork(
+      `${name}-network`,
+      {
+        resourceGroupName,
+        location,
+        baseName: base,
+        vnetCidr: settings.network.vnetCidr,
+        nodeSubnetCidr: settings.network.nodeSubnetCidr,
+        virtualNodesSubnetCidr: settings.network.virtualNodesSubnetCidr,
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.monitoring = new AksMonitoring(
+      `${name}-monitoring`,
+      { resourceGroupName, location, workspaceName: names.workspace, retentionDays: settings.logRetentionDays, protect, tags },
+      { parent: this },
+    );
+
+    const virtualNodesSubnet = this.network.virtualNodesSubnet;
+    this.managedCluster = new AksManagedCluster(
+      `${name}-cluster`,
+      {
+        resourceGroupName,
+        location,
+        clusterName: names.cluster,
+        dnsPrefix: names.dnsPrefix,
+        subscriptionId: client.subscriptionId,
+        deployerObjectId: client.objectId,
+        nodeSubnetId: this.network.nodeSubnet.id,
+        workspaceId: this.monitoring.workspace.id,
+        network: settings.network,
+        systemPool: settings.systemPool,
+        kubernetesVersion: settings.kubernetesVersion,
+        virtualNodesSubnet:
+          virtualNodesSubnet && this.network.virtualNodesSubnetName
+            ? { id: virtualNodesSubnet.id, name: this.network.virtualNodesSubnetName }
+            : undefined,
+        skuTier: settings.skuTier,
+        upgrade: settings.upgrade,
+        apiServer: settings.apiServer,
+        access: settings.access,
+        azurePolicy: settings.azurePolicy,
+        protect,
+        tags,
+      },
+      { parent: this },
+    );
+    const cluster = this.managedCluster.cluster;
+
+    if (settings.userPools.length > 0) {
+      this.nodePools = new AksNodePools(
+        `${name}-pools`,
+        {
+          resourceGroupName,
+          clusterName: cluster.name,
+          vnetSubnetId: this.network.nodeSubnet.id,
+          pools: settings.userPools,
+          maxPods: settings.systemPool.maxPods,
+          maxSurge: settings.systemPool.maxSurge,
+          tags,
+        },
+        { parent: this },
+      );
+    }
+
+    this.registry = new AksRegistry(
+      `${name}-registry`,
+      {
+        resourceGroupName,
+        location,
+        registryName: globalNameOf("registry"),
+        subscriptionId: client.subscriptionId,
+        kubeletObjectId: this.managedCluster.kubeletIdentity.objectId,
+        sku: settings.registrySku,
+        zoneRedundant: settings.registrySku === "Premium" && settings.systemPool.zones.length > 1,
+        protect,
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.keyVault = new AksKeyVault(
+      `${name}-keyvault`,
+      {
+        resourceGroupName,
+        location,
+        vaultName: globalNameOf("vault"),
+        tenantId: client.tenantId,
+        subscriptionId: client.subscriptionId,
+        deployerObjectId: client.objectId,
+        secretsProviderIdentity: this.managedCluster.secretsProviderIdentity,
+        softDeleteRetentionDays: settings.keyVault.softDeleteRetentionDays,
+        purgeProtection: settings.keyVault.purgeProtection,
+        protect,
+        tags,
+      },
+      { parent: this },
+    );
+
+    if (settings.storageAccount) {
+      this.storage = new AksStorage(
+        `${name}-storage`,
+        { resourceGroupName, location, accountName: globalNameOf("storage"), sku: production ? "Standard_ZRS" : "Standard_LRS", tags },
+        { parent: this },
+      );
+    }
+
+    this.access = new AksClusterAccess(
+      `${name}-access`,
+      {
+        resourceGroupName,
+        clusterName: cluster.name,
+        entraId: settings.access.entraId,
+        kubeloginMode: settings.access.kubeloginMode,
+        deleteUnreachable: !production,
+      },
+      { parent: this },
+    );
+
+    this.target = {
+      kind: "aks",
+      name: cluster.name,
+      provider: this.access.provider,
+      kubeconfig: this.access.kubeconfig,
+      exposure: {
+        kind: "loadBalancerService",
+        dnsLabelAnnotation: "service.beta.kubernetes.io/azure-dns-label-name",
+        dnsLabelDomain: pulumi.output(dnsLabelDomain(location)),
+        // No extra annotations: an HTTP health-probe path would have to match every app's own path, and
+        // a wrong one takes every backend out of rotation. The default TCP probe is the safe choice.
+      },
+      storageClassName: "managed-csi",
+      registry: this.registry.target,
+      secretStore: this.keyVault.secretStore,
+      readiness: [
+        cluster,
+        ...(this.nodePools?.pools ?? []),
+        ...this.managedCluster.roleAssignments,
+        this.registry.acrPull,
+        this.keyVault.secretsProviderAccess,
+        this.keyVault.redisPasswordSecret,
+      ],
+    };
+
+    this.outputs = {
+      resourceGroupName,
+      clusterName: cluster.name,
+      registryLoginServer: this.registry.registry.loginServer,
+      keyVaultUri: this.keyVault.vault.properties.vaultUri,
+      workspaceId: this.monitoring.workspace.id,
+      oidcIssuerUrl: this.managedCluster.oidcIssuerUrl,
+    };
+    this.registerOutputs(this.outputs);
+  }
+}

@@ -1,0 +1,156 @@
+import type { containerservice } from "@pulumi/azure-native/types/input.js";
+import type * as pulumi from "@pulumi/pulumi";
+import { addons } from "./naming.js";
+
+type AgentPoolProfile = containerservice.ManagedClusterAgentPoolProfileArgs;
+type NetworkProfile = containerservice.ContainerServiceNetworkProfileArgs;
+type AddonProfile = containerservice.ManagedClusterAddonProfileArgs;
+type MaintenanceWindow = containerservice.MaintenanceWindowArgs;
+
+/** The cluster's network, as AKS sees it. */
+export interface ClusterNetworkOptions {
+  /** Kubernetes service CIDR; must not overlap the VNet. */
+  serviceCidr: string;
+  /** Cluster DNS service IP, inside `serviceCidr`. */
+  dnsServiceIp: string;
+  /** Azure CNI overlay: pods take addresses from `podCidr`, not from the node subnet. */
+  overlay: boolean;
+  /** Pod CIDR with the overlay; ignored without it. */
+  podCidr?: string;
+  /** Network policy engine; `cilium` needs the overlay and also selects the Cilium dataplane. */
+  policy: string;
+}
+
+/** The system node pool. */
+export interface SystemPoolOptions {
+  /** Node count; with the autoscaler, only the initial count. */
+  count: number;
+  /** VM size; at least 2 vCPUs and 4 GiB. */
+  vmSize: string;
+  /** Availability zones, or none. */
+  zones: string[];
+  /** Autoscaler bounds; undefined keeps the pool at `count`. */
+  autoscaler?: { minCount: number; maxCount: number };
+  /** Managed or Ephemeral OS disks. */
+  osDiskType: string;
+  /** Maximum pods per node. */
+  maxPods: number;
+  /** Extra nodes during upgrades, a count or a percentage. */
+  maxSurge: string;
+  /** Keep application pods off the pool with the CriticalAddonsOnly taint. */
+  criticalAddonsOnly: boolean;
+}
+
+/** A user node pool, from the `aksUserPools` records. */
+export interface UserPoolOptions {
+  name: string;
+  vmSize: string;
+  count: number;
+  minCount?: number;
+  maxCount?: number;
+  zones?: string[];
+  maxPods?: number;
+  labels?: Record<string, string>;
+  spot?: boolean;
+}
+
+/** Name of the system pool inside the cluster. */
+export const systemPoolName = "system";
+
+/** The system pool, inline in the cluster as AKS requires for at least one System pool. */
+export function systemPoolProfile(pool: SystemPoolOptions, vnetSubnetID: pulumi.Input<string>, orchestratorVersion?: string): AgentPoolProfile {
+  return {
+    name: systemPoolName,
+    mode: "System",
+    type: "VirtualMachineScaleSets",
+    osType: "Linux",
+    vmSize: pool.vmSize,
+    count: pool.count,
+    ...(pool.autoscaler
+      ? { enableAutoScaling: true, minCount: pool.autoscaler.minCount, maxCount: pool.autoscaler.maxCount }
+      : { enableAutoScaling: false }),
+    availabilityZones: pool.zones.length > 0 ? pool.zones : undefined,
+    osDiskType: pool.osDiskType,
+    maxPods: pool.maxPods,
+    vnetSubnetID,
+    orchestratorVersion,
+    upgradeSettings: { maxSurge: pool.maxSurge },
+    nodeTaints: pool.criticalAddonsOnly ? ["CriticalAddonsOnly=true:NoSchedule"] : undefined,
+  };
+}
+
+/** Azure CNI, flat or overlay, with the chosen policy engine. */
+export function networkProfile(options: ClusterNetworkOptions): NetworkProfile {
+  const cilium = options.policy === "cilium";
+  if (cilium && !options.overlay) throw new Error("network policy cilium needs the overlay (networkDataplane cilium)");
+  return {
+    networkPlugin: "azure",
+    ...(options.overlay ? { networkPluginMode: "overlay", podCidr: options.podCidr } : {}),
+    ...(cilium ? { networkDataplane: "cilium" } : {}),
+    networkPolicy: options.policy,
+    serviceCidr: options.serviceCidr,
+    dnsServiceIP: options.dnsServiceIp,
+    loadBalancerSku: "standard",
+    outboundType: "loadBalancer",
+  };
+}
+
+/** What the add-ons need from the rest of the platform. */
+export interface AddonOptions {
+  /** Log Analytics workspace of Container Insights. */
+  workspaceId: pulumi.Input<string>;
+  /** How often the Secrets Store CSI driver re-reads mounted secrets, e.g. `2m`. */
+  secretRotationInterval: string;
+  /** Turn on the Azure Policy add-on. */
+  azurePolicy: boolean;
+  /** Subnet of the ACI connector for virtual nodes; undefined leaves virtual nodes off. */
+  virtualNodesSubnetName?: string;
+}
+
+/** The add-on profiles, keyed exactly as ARM expects them. */
+export function addonProfiles(options: AddonOptions): Record<string, AddonProfile> {
+  const profiles: Record<string, AddonProfile> = {
+    [addons.monitoring]: { enabled: true, config: { logAnalyticsWorkspaceResourceID: options.workspaceId } },
+    [addons.secretsProvider]: {
+      enabled: true,
+      config: { enableSecretRotation: "true", rotationPollInterval: options.secretRotationInterval },
+    },
+    [addons.policy]: { enabled: options.azurePolicy },
+  };
+  if (options.virtualNodesSubnetName) {
+    profiles[addons.virtualNodes] = { enabled: true, config: { SubnetName: options.virtualNodesSubnetName } };
+  }
+  return profiles;
+}
+
+/** A weekly maintenance window. */
+export interface MaintenanceWindowOptions {
+  day: string;
+  /** HH:MM, 00:00 to 23:59. */
+  startTime: string;
+  /** 4 to 24 hours. */
+  durationHours: number;
+  /** +HH:MM or -HH:MM. */
+  utcOffset: string;
+}
+
+/** The window in the form the auto-upgrade and node OS schedules take; throws on an invalid window. */
+export function maintenanceWindow(window: MaintenanceWindowOptions): MaintenanceWindow {
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(window.startTime)) {
+    throw new Error(`maintenance window startTime must be HH:MM from 00:00 to 23:59, got ${JSON.stringify(window.startTime)}`);
+  }
+  if (!Number.isInteger(window.durationHours) || window.durationHours < 4 || window.durationHours > 24) {
+    throw new Error(`maintenance window durationHours must be an integer from 4 to 24, got ${window.durationHours}`);
+  }
+  return {
+    schedule: { weekly: { dayOfWeek: window.day, intervalWeeks: 1 } },
+    startTime: window.startTime,
+    durationHours: window.durationHours,
+    utcOffset: window.utcOffset,
+  };
+}
+
+/** ignoreChanges paths for a pool count the autoscaler owns. */
+export function autoscaledCountPaths(autoscaled: boolean, path: string): string[] {
+  return autoscaled ? [path] : [];
+}

@@ -1,0 +1,308 @@
+import * as authorization from "@pulumi/azure-native/authorization/index.js";
+import * as containerservice from "@pulumi/azure-native/containerservice/index.js";
+import * as managedidentity from "@pulumi/azure-native/managedidentity/index.js";
+import * as monitor from "@pulumi/azure-native/monitor/index.js";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  addonProfiles,
+  autoscaledCountPaths,
+  maintenanceWindow,
+  networkProfile,
+  systemPoolProfile,
+  type ClusterNetworkOptions,
+  type MaintenanceWindowOptions,
+  type SystemPoolOptions,
+} from "./cluster-profile.js";
+import { addons, controlPlaneLogCategories, roleDefinitionId, roles } from "./naming.js";
+
+export interface AksManagedClusterArgs {
+  /** Resource group that holds the cluster. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region of the cluster. */
+  location: pulumi.Input<string>;
+  /** Name of the cluster in Azure. */
+  clusterName: string;
+  /** DNS prefix of the API server's FQDN; cannot change after creation. */
+  dnsPrefix: string;
+  /** Subscription of the cluster, for role definition ids. */
+  subscriptionId: pulumi.Input<string>;
+  /** Object id of the principal running `pulumi up`; it gets cluster admin when Entra ID is on. */
+  deployerObjectId: pulumi.Input<string>;
+  /** Subnet of the system pool's nodes. */
+  nodeSubnetId: pulumi.Input<string>;
+  /** Log Analytics workspace for Container Insights and the control-plane logs. */
+  workspaceId: pulumi.Input<string>;
+  /** Network profile: CNI mode, policy engine, service CIDR. */
+  network: ClusterNetworkOptions;
+  /** The system node pool. */
+  systemPool: SystemPoolOptions;
+  /**
+   * Kubernetes version, `1.33` or `1.33.2`.
+   * @default - the region's AKS default version
+   */
+  kubernetesVersion?: string;
+  /**
+   * The virtual nodes' delegated subnet; turns the ACI connector add-on on.
+   * @default - no virtual nodes
+   */
+  virtualNodesSubnet?: { id: pulumi.Input<string>; name: string };
+  /**
+   * Pricing tier: Free, Standard (uptime SLA) or Premium.
+   * @default "Free"
+   */
+  skuTier?: "Free" | "Standard" | "Premium";
+  /**
+   * Auto-upgrade channels and their weekly maintenance window.
+   * @default - patch and NodeImage channels, Sundays 02:00-06:00 UTC
+   */
+  upgrade?: { channel: string; nodeOsChannel: string; window: MaintenanceWindowOptions };
+  /**
+   * Who reaches the API server: authorized CIDRs, or a private endpoint only.
+   * @default - public, from any address
+   */
+  apiServer?: { authorizedIpRanges: string[]; privateCluster: boolean };
+  /**
+   * Identity and sign-in.
+   * @default - system-assigned identity, local accounts, no Entra ID
+   */
+  access?: { controlPlaneIdentity: "SystemAssigned" | "UserAssigned"; entraId: boolean; adminGroupObjectIds: string[]; disableLocalAccounts: boolean };
+  /**
+   * The Azure Policy add-on.
+   * @default false
+   */
+  azurePolicy?: boolean;
+  /**
+   * How often the Secrets Store CSI driver re-reads mounted secrets.
+   * @default "2m"
+   */
+  secretRotationInterval?: string;
+  /**
+   * Control-plane log categories sent to the workspace.
+   * @default - API server, audit (admin), controller manager, scheduler, autoscaler, guard, cloud controller and CSI controllers
+   */
+  logCategories?: readonly string[];
+  /**
+   * Protect the cluster from deletion.
+   * @default false
+   */
+  protect?: boolean;
+  /**
+   * Tags for the cluster and its identity.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+}
+
+const defaultUpgrade = {
+  channel: "patch",
+  nodeOsChannel: "NodeImage",
+  window: { day: "Sunday", startTime: "02:00", durationHours: 4, utcOffset: "+00:00" },
+};
+
+/** An identity of the cluster as role assignments and the CSI driver need it. */
+export interface ClusterIdentity {
+  clientId: string;
+  objectId: string;
+}
+
+/**
+ * The AKS managed cluster with its system pool, add-ons, identity and access settings, plus what
+ * belongs to the cluster alone: its maintenance windows, its control-plane diagnostic setting, and
+ * the roles that let the cluster manage its subnets and the deployer reach the API.
+ */
+export class AksManagedCluster extends pulumi.ComponentResource {
+  readonly cluster: containerservice.ManagedCluster;
+  readonly controlPlaneIdentity?: managedidentity.UserAssignedIdentity;
+  readonly maintenance: containerservice.MaintenanceConfiguration[] = [];
+  readonly diagnostics: monitor.DiagnosticSetting;
+  /** Role assignments workloads need in place: the deployer's cluster role, network roles. */
+  readonly roleAssignments: authorization.RoleAssignment[] = [];
+  readonly kubeletIdentity: pulumi.Output<ClusterIdentity>;
+  readonly secretsProviderIdentity: pulumi.Output<ClusterIdentity>;
+  readonly oidcIssuerUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: AksManagedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:azure:AksManagedCluster", name, {}, opts);
+    const skuTier = args.skuTier ?? "Free";
+    const upgrade = args.upgrade ?? defaultUpgrade;
+    const apiServer = args.apiServer ?? { authorizedIpRanges: [], privateCluster: false };
+    const access = args.access ?? { controlPlaneIdentity: "SystemAssigned", entraId: false, adminGroupObjectIds: [], disableLocalAccounts: false };
+    const tags = args.tags ?? {};
+    const window = maintenanceWindow(upgrade.window);
+    if (access.disableLocalAccounts && !access.entraId) throw new Error(`AksManagedCluster ${name}: disableLocalAccounts needs entraId`);
+    if (apiServer.privateCluster && apiServer.authorizedIpRanges.length > 0) {
+      throw new Error(`AksManagedCluster ${name}: authorizedIpRanges cannot be combined with privateCluster`);
+    }
+    const role = (id: string) => pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionId(sub, id));
+
+    const identity = this.createIdentity(name, args, access.controlPlaneIdentity, role, tags);
+    this.controlPlaneIdentity = identity.resource;
+    this.cluster = new containerservice.ManagedCluster(
+      `${name}-cluster`,
+      {
+        resourceName: args.clusterName,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        dnsPrefix: args.dnsPrefix,
+        kubernetesVersion: args.kubernetesVersion,
+        sku: { name: "Base", tier: skuTier },
+        identity: identity.profile,
+        agentPoolProfiles: [systemPoolProfile(args.systemPool, args.nodeSubnetId)],
+        networkProfile: networkProfile(args.network),
+        addonProfiles: addonProfiles({
+          workspaceId: args.workspaceId,
+          secretRotationInterval: args.secretRotationInterval ?? "2m",
+          azurePolicy: args.azurePolicy ?? false,
+          virtualNodesSubnetName: args.virtualNodesSubnet?.name,
+        }),
+        enableRBAC: true,
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true } },
+        aadProfile: access.entraId ? { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: access.adminGroupObjectIds } : undefined,
+        disableLocalAccounts: access.disableLocalAccounts,
+        autoUpgradeProfile: { upgradeChannel: upgrade.channel, nodeOSUpgradeChannel: upgrade.nodeOsChannel },
+        apiServerAccessProfile: apiServer.privateCluster
+          ? { enablePrivateCluster: true }
+          : { authorizedIPRanges: apiServer.authorizedIpRanges.length > 0 ? apiServer.authorizedIpRanges : undefined },
+        tags,
+      },
+      {
+        parent: this,
+        protect: args.protect ?? false,
+        // The autoscaler owns the node count; Pulumi writing it back would undo its work on every update.
+        ignoreChanges: autoscaledCountPaths(args.systemPool.autoscaler !== undefined, "agentPoolProfiles[0].count"),
+        // A user-assigned identity must hold its network role before AKS configures the subnet.
+        dependsOn: [...this.roleAssignments],
+      },
+    );
+
+    this.kubeletIdentity = this.cluster.identityProfile.apply((profile) => {
+      const kubelet = profile?.kubeletidentity;
+      return { clientId: kubelet?.clientId ?? "", objectId: kubelet?.objectId ?? "" };
+    });
+    this.secretsProviderIdentity = this.cluster.addonProfiles.apply((profiles) => {
+      const identity = profiles?.[addons.secretsProvider]?.identity;
+      return { clientId: identity?.clientId ?? "", objectId: identity?.objectId ?? "" };
+    });
+    this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
+
+    this.createMaintenance(name, args, upgrade, window);
+    this.diagnostics = new monitor.DiagnosticSetting(
+      `${name}-diagnostics`,
+      {
+        name: "control-plane-to-log-analytics",
+        resourceUri: this.cluster.id,
+        workspaceId: args.workspaceId,
+        // Resource-specific tables (AKSAudit, AKSControlPlane) cost less to query than AzureDiagnostics.
+        logAnalyticsDestinationType: "Dedicated",
+        logs: (args.logCategories ?? controlPlaneLogCategories).map((category) => ({ category, enabled: true })),
+        metrics: [{ category: "AllMetrics", enabled: true }],
+      },
+      { parent: this },
+    );
+    this.createAccessRoles(name, args, access, role);
+
+    this.registerOutputs({
+      clusterId: this.cluster.id,
+      kubeletIdentity: this.kubeletIdentity,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      diagnosticsId: this.diagnostics.id,
+    });
+  }
+
+  /** The control plane's identity; a user-assigned one is created here and granted its network role. */
+  private createIdentity(
+    name: string,
+    args: AksManagedClusterArgs,
+    kind: "SystemAssigned" | "UserAssigned",
+    role: (id: string) => pulumi.Output<string>,
+    tags: Record<string, string>,
+  ) {
+    if (kind === "SystemAssigned") return { profile: { type: containerservice.ResourceIdentityType.SystemAssigned } };
+    const identity = new managedidentity.UserAssignedIdentity(
+      `${name}-identity`,
+      { resourceName: `id-${args.clusterName}`, resourceGroupName: args.resourceGroupName, location: args.location, tags },
+      { parent: this },
+    );
+    this.roleAssignments.push(
+      new authorization.RoleAssignment(
+        `${name}-identity-network`,
+        { scope: args.nodeSubnetId, roleDefinitionId: role(roles.networkContributor), principalId: identity.principalId, principalType: "ServicePrincipal" },
+        { parent: this },
+      ),
+    );
+    return { resource: identity, profile: { type: containerservice.ResourceIdentityType.UserAssigned, userAssignedIdentities: [identity.id] } };
+  }
+
+  /** Weekly windows for Kubernetes and node OS upgrades, under the names AKS reads them by. */
+  private createMaintenance(
+    name: string,
+    args: AksManagedClusterArgs,
+    upgrade: { channel: string; nodeOsChannel: string },
+    window: ReturnType<typeof maintenanceWindow>,
+  ) {
+    const schedules: [string, string, boolean][] = [
+      ["auto-upgrade", "aksManagedAutoUpgradeSchedule", upgrade.channel !== "none"],
+      ["node-os-upgrade", "aksManagedNodeOSUpgradeSchedule", ["NodeImage", "SecurityPatch"].includes(upgrade.nodeOsChannel)],
+    ];
+    for (const [role, configName, applies] of schedules) {
+      if (!applies) continue;
+      this.maintenance.push(
+        new containerservice.MaintenanceConfiguration(
+          `${name}-${role}-window`,
+          { configName, resourceGroupName: args.resourceGroupName, resourceName: this.cluster.name, maintenanceWindow: window },
+          { parent: this },
+        ),
+      );
+    }
+  }
+
+  /** Roles granted once the cluster exists: its own network role, the ACI connector's, and the deployer's. */
+  private createAccessRoles(
+    name: string,
+    args: AksManagedClusterArgs,
+    access: { controlPlaneIdentity: string; entraId: boolean },
+    role: (id: string) => pulumi.Output<string>,
+  ) {
+    if (access.controlPlaneIdentity === "SystemAssigned") {
+      // Load balancers and public IPs for Services are managed in the node subnet by the control plane.
+      this.roleAssignments.push(
+        new authorization.RoleAssignment(
+          `${name}-network-contributor`,
+          {
+            scope: args.nodeSubnetId,
+            roleDefinitionId: role(roles.networkContributor),
+            principalId: this.cluster.identity.apply((identity) => identity?.principalId ?? ""),
+            principalType: "ServicePrincipal",
+          },
+          { parent: this },
+        ),
+      );
+    }
+    if (args.virtualNodesSubnet) {
+      // The ACI connector creates container groups in its delegated subnet under its own identity.
+      this.roleAssignments.push(
+        new authorization.RoleAssignment(
+          `${name}-aci-connector-network`,
+          {
+            scope: args.virtualNodesSubnet.id,
+            roleDefinitionId: role(roles.networkContributor),
+            principalId: this.cluster.addonProfiles.apply((profiles) => profiles?.[addons.virtualNodes]?.identity?.objectId ?? ""),
+            principalType: "ServicePrincipal",
+          },
+          { parent: this },
+        ),
+      );
+    }
+    if (access.entraId) {
+      // With Entra ID and Azure RBAC, Kubernetes authorizes the program's calls by Azure role.
+      this.roleAssignments.push(
+        new authorization.RoleAssignment(
+          `${name}-deployer-cluster-admin`,
+          { scope: this.cluster.id, roleDefinitionId: role(roles.aksRbacClusterAdmin), principalId: args.deployerObjectId },
+          { parent: this },
+        ),
+      );
+    }
+  }
+}

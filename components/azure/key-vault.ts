@@ -1,0 +1,148 @@
+import * as authorization from "@pulumi/azure-native/authorization/index.js";
+import * as keyvault from "@pulumi/azure-native/keyvault/index.js";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { SecretStore } from "../cluster-target.js";
+import { roleDefinitionId, roles } from "./naming.js";
+
+export interface AksKeyVaultArgs {
+  /** Resource group that holds the vault. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region of the vault. */
+  location: pulumi.Input<string>;
+  /** Globally unique vault name, 3-24 letters, digits or hyphens. */
+  vaultName: pulumi.Input<string>;
+  /** Entra ID tenant of the vault. */
+  tenantId: pulumi.Input<string>;
+  /** Subscription of the vault, for role definition ids. */
+  subscriptionId: pulumi.Input<string>;
+  /** Object id of the principal running `pulumi up`, which writes the secrets. */
+  deployerObjectId: pulumi.Input<string>;
+  /** The cluster's `azureKeyvaultSecretsProvider` add-on identity, which reads the secrets. */
+  secretsProviderIdentity: pulumi.Input<{ clientId: string; objectId: string }>;
+  /**
+   * Days a deleted vault or secret can be recovered (7-90). Soft delete itself is always on.
+   * @default 7
+   */
+  softDeleteRetentionDays?: number;
+  /**
+   * Purge protection: deleted items cannot be purged before their retention ends. Once on, it can never
+   * be turned off, and the vault name stays taken for the retention period after deletion.
+   * @default false
+   */
+  purgeProtection?: boolean;
+  /**
+   * Protect the vault from deletion.
+   * @default false
+   */
+  protect?: boolean;
+  /**
+   * Tags for the vault.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+}
+
+/** Name of the Redis password in the vault. */
+export const redisPasswordSecretName = "redis-password";
+
+/**
+ * Key Vault with RBAC authorization, the Redis password the app mounts through the Secrets Store CSI
+ * driver, and the two roles that make it work: Secrets Officer for the deployer, who writes the
+ * secret, and Secrets User for the add-on identity, which reads it on the nodes.
+ */
+export class AksKeyVault extends pulumi.ComponentResource {
+  readonly vault: keyvault.Vault;
+  readonly deployerAccess: authorization.RoleAssignment;
+  readonly secretsProviderAccess: authorization.RoleAssignment;
+  readonly redisPassword: random.RandomPassword;
+  readonly redisPasswordSecret: keyvault.Secret;
+  /** The vault as the ClusterTarget contract exposes it. */
+  readonly secretStore: SecretStore;
+
+  constructor(name: string, args: AksKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voting-platform:azure:AksKeyVault", name, {}, opts);
+    const softDeleteRetentionDays = args.softDeleteRetentionDays ?? 7;
+    if (!Number.isInteger(softDeleteRetentionDays) || softDeleteRetentionDays < 7 || softDeleteRetentionDays > 90) {
+      throw new Error(`AksKeyVault ${name}: softDeleteRetentionDays must be an integer from 7 to 90, got ${softDeleteRetentionDays}`);
+    }
+    const purgeProtection = args.purgeProtection ?? false;
+    const role = (id: string) => pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionId(sub, id));
+
+    this.vault = new keyvault.Vault(
+      `${name}-vault`,
+      {
+        vaultName: args.vaultName,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        properties: {
+          tenantId: args.tenantId,
+          sku: { family: "A", name: "standard" },
+          enableRbacAuthorization: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: softDeleteRetentionDays,
+          // The API rejects enablePurgeProtection: false; leaving it out is how it stays off.
+          ...(purgeProtection ? { enablePurgeProtection: true } : {}),
+          // Allow by default: the deployer writes secrets from wherever `pulumi up` runs, and the CSI
+          // driver reads them from the nodes' public egress. Access is decided by RBAC, not network.
+          networkAcls: { defaultAction: "Allow", bypass: "AzureServices" },
+        },
+        tags: args.tags ?? {},
+      },
+      { parent: this, protect: args.protect ?? false },
+    );
+
+    this.deployerAccess = new authorization.RoleAssignment(
+      `${name}-deployer-secrets-officer`,
+      { scope: this.vault.id, roleDefinitionId: role(roles.keyVaultSecretsOfficer), principalId: args.deployerObjectId },
+      { parent: this },
+    );
+
+    this.secretsProviderAccess = new authorization.RoleAssignment(
+      `${name}-secrets-provider-user`,
+      {
+        scope: this.vault.id,
+        roleDefinitionId: role(roles.keyVaultSecretsUser),
+        principalId: pulumi.output(args.secretsProviderIdentity).objectId,
+        principalType: "ServicePrincipal",
+      },
+      { parent: this },
+    );
+
+    this.redisPassword = new random.RandomPassword(
+      `${name}-redis-password`,
+      // Letters and digits only: the password travels in Redis URLs and command lines unescaped.
+      { length: 32, special: false },
+      { parent: this },
+    );
+
+    this.redisPasswordSecret = new keyvault.Secret(
+      `${name}-redis-password-secret`,
+      {
+        secretName: redisPasswordSecretName,
+        vaultName: this.vault.name,
+        resourceGroupName: args.resourceGroupName,
+        properties: { value: pulumi.secret(this.redisPassword.result), contentType: "text/plain" },
+      },
+      // With RBAC authorization the deployer may write secrets only once its Secrets Officer role
+      // exists; nothing in the secret's inputs comes from that assignment, so the order is explicit.
+      { parent: this, dependsOn: [this.deployerAccess] },
+    );
+
+    const identity = pulumi.output(args.secretsProviderIdentity);
+    this.secretStore = {
+      provider: "azure",
+      parameters: pulumi.all([identity.clientId, this.vault.name, args.tenantId]).apply(([clientId, keyvaultName, tenantId]): Record<string, string> => ({
+        usePodIdentity: "false",
+        useVMManagedIdentity: "true",
+        userAssignedIdentityID: clientId,
+        keyvaultName,
+        tenantId,
+      })),
+      objects: { redisPassword: redisPasswordSecretName },
+      values: { redisPassword: pulumi.secret(this.redisPassword.result) },
+    };
+
+    this.registerOutputs({ vaultId: this.vault.id, vaultUri: this.vault.properties.vaultUri, redisPasswordSecretId: this.redisPasswordSecret.id });
+  }
+}

@@ -1,0 +1,221 @@
+import { createHash } from "node:crypto";
+import type { Inputs, MockContext, MockModule } from "./types.js";
+
+/**
+ * azure-native resources come back as ARM returns them: full resource ids, the name given or an
+ * auto-name (the logical name plus a random suffix, as the provider generates it), and the read-only
+ * properties the program reads: identities, endpoints, the OIDC issuer, workspace ids.
+ */
+
+function record(value: unknown): Inputs {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Inputs) : {};
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A repeatable UUID for a seed, in the shape Entra ID and ARM use. */
+export function mockUuid(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const subscriptionId = (ctx: MockContext) => mockUuid(`${ctx.stack}/subscription`);
+const tenantId = (ctx: MockContext) => mockUuid(`${ctx.stack}/tenant`);
+
+/** ARM type, the input that carries the name, and whether auto-names drop hyphens (global DNS names). */
+const armTypes: Record<string, { arm: string; nameInput: string; compact?: boolean }> = {
+  "azure-native:network:VirtualNetwork": { arm: "Microsoft.Network/virtualNetworks", nameInput: "virtualNetworkName" },
+  "azure-native:operationalinsights:Workspace": { arm: "Microsoft.OperationalInsights/workspaces", nameInput: "workspaceName" },
+  "azure-native:operationsmanagement:Solution": { arm: "Microsoft.OperationsManagement/solutions", nameInput: "solutionName" },
+  "azure-native:containerservice:ManagedCluster": { arm: "Microsoft.ContainerService/managedClusters", nameInput: "resourceName" },
+  "azure-native:containerregistry:Registry": { arm: "Microsoft.ContainerRegistry/registries", nameInput: "registryName", compact: true },
+  "azure-native:keyvault:Vault": { arm: "Microsoft.KeyVault/vaults", nameInput: "vaultName" },
+  "azure-native:storage:StorageAccount": { arm: "Microsoft.Storage/storageAccounts", nameInput: "accountName", compact: true },
+  "azure-native:managedidentity:UserAssignedIdentity": { arm: "Microsoft.ManagedIdentity/userAssignedIdentities", nameInput: "resourceName" },
+};
+
+/** Child resources: the parent's name input, the parent's ARM type, and the child's segment. */
+const childTypes: Record<string, { parentInput: string; parentArm: string; segment: string; nameInput: string }> = {
+  "azure-native:network:Subnet": { parentInput: "virtualNetworkName", parentArm: "Microsoft.Network/virtualNetworks", segment: "subnets", nameInput: "subnetName" },
+  "azure-native:containerservice:AgentPool": { parentInput: "resourceName", parentArm: "Microsoft.ContainerService/managedClusters", segment: "agentPools", nameInput: "agentPoolName" },
+  "azure-native:containerservice:MaintenanceConfiguration": { parentInput: "resourceName", parentArm: "Microsoft.ContainerService/managedClusters", segment: "maintenanceConfigurations", nameInput: "configName" },
+  "azure-native:containerregistry:Token": { parentInput: "registryName", parentArm: "Microsoft.ContainerRegistry/registries", segment: "tokens", nameInput: "tokenName" },
+  "azure-native:keyvault:Secret": { parentInput: "vaultName", parentArm: "Microsoft.KeyVault/vaults", segment: "secrets", nameInput: "secretName" },
+};
+
+function autoName(name: string, ctx: MockContext, type: string, compact = false): string {
+  const generated = `${name}${ctx.suffix(`${type}/${name}`)}`;
+  return compact ? generated.toLowerCase().replace(/[^a-z0-9]/g, "") : generated;
+}
+
+function identity(seed: string, resourceId: string) {
+  return { clientId: mockUuid(`${seed}/client`), objectId: mockUuid(`${seed}/object`), resourceId };
+}
+
+/** Where the mock remembers clusters, so the credentials invoke can answer for them. */
+const clusters = new Map<string, { location: string; fqdn: string }>();
+
+function managedClusterState(id: string, clusterName: string, inputs: Inputs, ctx: MockContext): Inputs {
+  const resourceGroupName = String(inputs.resourceGroupName);
+  const location = text(inputs.location) ?? "westeurope";
+  const nodeResourceGroup = `MC_${resourceGroupName}_${clusterName}_${location}`;
+  const identityResource = (idName: string) =>
+    `/subscriptions/${subscriptionId(ctx)}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${idName}`;
+  const addonProfiles: Inputs = {};
+  for (const [key, profile] of Object.entries(record(inputs.addonProfiles))) {
+    const enabled = record(profile).enabled === true;
+    addonProfiles[key] = {
+      ...record(profile),
+      ...(enabled ? { identity: identity(`${id}/addon/${key}`, identityResource(`${key.toLowerCase()}-${clusterName}`)) } : {}),
+    };
+  }
+  const fqdn = `${String(inputs.dnsPrefix ?? clusterName)}-${ctx.suffix(`fqdn/${id}`)}.hcp.${location}.azmk8s.io`;
+  clusters.set(`${ctx.stack}/${resourceGroupName}/${clusterName}`, { location, fqdn });
+  const systemAssigned = record(inputs.identity).type === "SystemAssigned";
+  return {
+    identity: { ...record(inputs.identity), ...(systemAssigned ? { principalId: mockUuid(`${id}/principal`), tenantId: tenantId(ctx) } : {}) },
+    identityProfile: { kubeletidentity: identity(`${id}/kubelet`, identityResource(`${clusterName}-agentpool`)) },
+    addonProfiles,
+    oidcIssuerProfile: { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${tenantId(ctx)}/${mockUuid(`${id}/oidc`)}/` },
+    fqdn,
+    nodeResourceGroup,
+    kubernetesVersion: text(inputs.kubernetesVersion) ?? "1.33.2",
+    currentKubernetesVersion: text(inputs.kubernetesVersion) ?? "1.33.2",
+    provisioningState: "Succeeded",
+  };
+}
+
+/** Read-only properties ARM adds, by type. */
+function computed(type: string, id: string, name: string, inputs: Inputs, ctx: MockContext): Inputs {
+  switch (type) {
+    case "azure-native:containerservice:ManagedCluster":
+      return managedClusterState(id, name, inputs, ctx);
+    case "azure-native:containerregistry:Registry":
+      return { loginServer: `${name}.azurecr.io`, provisioningState: "Succeeded" };
+    case "azure-native:keyvault:Vault":
+      return { properties: { ...record(inputs.properties), vaultUri: `https://${name}.vault.azure.net/` } };
+    case "azure-native:keyvault:Secret": {
+      const vault = String(inputs.vaultName);
+      return { properties: { ...record(inputs.properties), secretUri: `https://${vault}.vault.azure.net/secrets/${name}` } };
+    }
+    case "azure-native:operationalinsights:Workspace":
+      return { customerId: mockUuid(`${id}/customer`), provisioningState: "Succeeded" };
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      return { clientId: mockUuid(`${id}/client`), principalId: mockUuid(`${id}/principal`), tenantId: tenantId(ctx) };
+    case "azure-native:storage:StorageAccount":
+      return { primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
+    default:
+      return {};
+  }
+}
+
+function armResource(type: string, name: string, inputs: Inputs, ctx: MockContext) {
+  const group = `/subscriptions/${subscriptionId(ctx)}/resourceGroups/${String(inputs.resourceGroupName)}`;
+  const top = armTypes[type];
+  const child = childTypes[type];
+  if (type === "azure-native:resources:ResourceGroup") {
+    const rg = text(inputs.resourceGroupName) ?? autoName(name, ctx, type);
+    return { id: `/subscriptions/${subscriptionId(ctx)}/resourceGroups/${rg}`, state: { ...inputs, name: rg, provisioningState: "Succeeded" } };
+  }
+  if (top) {
+    const resourceName = text(inputs[top.nameInput]) ?? autoName(name, ctx, type, top.compact);
+    const id = `${group}/providers/${top.arm}/${resourceName}`;
+    return { id, state: { ...inputs, name: resourceName, ...computed(type, id, resourceName, inputs, ctx) } };
+  }
+  if (child) {
+    const resourceName = text(inputs[child.nameInput]) ?? autoName(name, ctx, type);
+    const id = `${group}/providers/${child.parentArm}/${String(inputs[child.parentInput])}/${child.segment}/${resourceName}`;
+    return { id, state: { ...inputs, name: resourceName, ...computed(type, id, resourceName, inputs, ctx) } };
+  }
+  if (type === "azure-native:authorization:RoleAssignment") {
+    const assignment = text(inputs.roleAssignmentName) ?? mockUuid(`${ctx.stack}/${name}`);
+    const id = `${String(inputs.scope)}/providers/Microsoft.Authorization/roleAssignments/${assignment}`;
+    return { id, state: { ...inputs, name: assignment, principalType: inputs.principalType ?? "User" } };
+  }
+  if (type === "azure-native:monitor:DiagnosticSetting") {
+    const setting = text(inputs.name) ?? autoName(name, ctx, type);
+    return { id: `${String(inputs.resourceUri)}/providers/microsoft.insights/diagnosticSettings/${setting}`, state: { ...inputs, name: setting } };
+  }
+  return undefined;
+}
+
+/** The generated password of an ACR token (a dynamic resource: see acr-token-password.ts). */
+function tokenPassword(name: string, inputs: Inputs, ctx: MockContext) {
+  const tokenId = String(inputs.tokenId);
+  const username = tokenId.split("/").pop() ?? "token";
+  const password = `${ctx.suffix(`${name}/password/1`)}${ctx.suffix(`${name}/password/2`)}${ctx.suffix(`${name}/password/3`)}`;
+  return { id: `${tokenId}/passwords/password1`, state: { ...inputs, accessToken: undefined, username, password } };
+}
+
+function userKubeconfig(clusterName: string, resourceGroupName: string, format: string | undefined, ctx: MockContext): string {
+  const cluster = clusters.get(`${ctx.stack}/${resourceGroupName}/${clusterName}`);
+  const server = `https://${cluster?.fqdn ?? `${clusterName}.hcp.westeurope.azmk8s.io`}:443`;
+  const ca = Buffer.from(`-----BEGIN CERTIFICATE-----\nMIIE6DCCAtCgAwIBAgIQ${ctx.suffix(`ca/${clusterName}`)}\n-----END CERTIFICATE-----\n`).toString("base64");
+  const user = `clusterUser_${resourceGroupName}_${clusterName}`;
+  const credentials =
+    format === "exec"
+      ? [
+          "    exec:",
+          "      apiVersion: client.authentication.k8s.io/v1beta1",
+          "      command: kubelogin",
+          "      args:",
+          ...["get-token", "--environment", "AzurePublicCloud", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630", "--client-id", "80faf920-1908-4b52-b5ef-a8e7bedfc67a", "--tenant-id", tenantId(ctx), "--login", "devicecode"].map((a) => `      - ${a}`),
+          "      installHint: kubelogin is not installed; see https://aka.ms/aks/kubelogin",
+          "      provideClusterInfo: false",
+        ]
+      : [
+          `    client-certificate-data: ${Buffer.from(`cert/${clusterName}`).toString("base64")}`,
+          `    client-key-data: ${Buffer.from(`key/${clusterName}`).toString("base64")}`,
+          `    token: ${ctx.suffix(`token/${clusterName}`).repeat(8)}`,
+        ];
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "- cluster:",
+    `    certificate-authority-data: ${ca}`,
+    `    server: ${server}`,
+    `  name: ${clusterName}`,
+    "contexts:",
+    "- context:",
+    `    cluster: ${clusterName}`,
+    `    user: ${user}`,
+    `  name: ${clusterName}`,
+    `current-context: ${clusterName}`,
+    "preferences: {}",
+    "users:",
+    `- name: ${user}`,
+    "  user:",
+    ...credentials,
+    "",
+  ].join("\n");
+}
+
+export const azureMocks: MockModule = {
+  newResource({ type, name, inputs }, ctx) {
+    if (type.startsWith("azure-native:")) return armResource(type, name, inputs, ctx);
+    if (type === "pulumi-nodejs:dynamic:Resource" && typeof inputs.tokenId === "string") return tokenPassword(name, inputs, ctx);
+    return undefined;
+  },
+  call({ token, inputs }, ctx) {
+    switch (token) {
+      case "azure-native:authorization:getClientConfig":
+        return {
+          clientId: mockUuid(`${ctx.stack}/deployer/client`),
+          objectId: mockUuid(`${ctx.stack}/deployer/object`),
+          subscriptionId: subscriptionId(ctx),
+          tenantId: tenantId(ctx),
+        };
+      case "azure-native:authorization:getClientToken":
+        return { token: `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${ctx.suffix("arm-token").repeat(6)}.signature` };
+      case "azure-native:containerservice:listManagedClusterUserCredentials": {
+        const kubeconfig = userKubeconfig(String(inputs.resourceName), String(inputs.resourceGroupName), text(inputs.format), ctx);
+        return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+      }
+      default:
+        return undefined;
+    }
+  },
+};
