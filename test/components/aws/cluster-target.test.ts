@@ -1,0 +1,92 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ClusterTarget } from "../../../components/cluster-target.js";
+import { EksCluster } from "../../../components/aws/eks-cluster.js";
+import { captureProgram, type Capture } from "../../../src/plan/capture.js";
+import { all, one } from "./capture-helpers.js";
+
+/** What an app does with the target, recorded so the test can compare it with what was registered. */
+interface Seen {
+  target?: ClusterTarget;
+  repositoryUrl?: string;
+  credentials?: { username: string; password: string };
+}
+
+async function run(disposable: boolean, seen: Seen): Promise<Capture> {
+  return captureProgram(
+    async () => {
+      const cluster = new EksCluster("test", {
+        clusterName: "test-cluster",
+        region: "eu-west-1",
+        azCount: 2,
+        natGateways: "single",
+        publicAccessCidrs: ["198.51.100.0/24"],
+        bootstrapCreatorAdmin: true,
+        disposable,
+      });
+      seen.target = cluster.target;
+      const app = new pulumi.ComponentResource("test:app:App", "app", {});
+      const registry = cluster.target.registry;
+      if (!registry) throw new Error("the EKS target offers no registry");
+      registry.repository("vote-frontend", app).apply((url) => (seen.repositoryUrl = url));
+      registry.credentials.apply((c) => (seen.credentials = c));
+      return { credentials: registry.credentials };
+    },
+    { project: "voting-platform", stack: "test", config: { "aws:region": "eu-west-1" } },
+  );
+}
+
+const devSeen: Seen = {};
+const prodSeen: Seen = {};
+let dev: Capture;
+let prod: Capture;
+beforeAll(async () => {
+  dev = await run(true, devSeen);
+  prod = await run(false, prodSeen);
+});
+
+const urnOf = (resource: pulumi.Resource) => new Promise<string>((resolve) => resource.urn.apply(resolve));
+
+describe("the EKS ClusterTarget", () => {
+  it("exposes apps through ALB Ingresses that depend on the controller's release", async () => {
+    const target = devSeen.target as ClusterTarget;
+    expect(target.kind).toBe("eks");
+    expect(target.exposure.kind).toBe("albIngress");
+    if (target.exposure.kind !== "albIngress") return;
+    expect(target.exposure.ingressClassName).toBe("alb");
+    expect(await Promise.all(target.exposure.dependsOn.map(urnOf))).toEqual([one(dev, "kubernetes:helm.sh/v3:Release").urn]);
+  });
+
+  it("is ready once node groups, add-ons, the controller and the StorageClass are", async () => {
+    const target = devSeen.target as ClusterTarget;
+    const readiness = await Promise.all(target.readiness.map(urnOf));
+    const expected = [
+      ...all(dev, "aws:eks/nodeGroup:NodeGroup"),
+      ...all(dev, "aws:eks/addon:Addon"),
+      one(dev, "kubernetes:helm.sh/v3:Release"),
+      one(dev, "kubernetes:storage.k8s.io/v1:StorageClass"),
+    ].map((r) => r.urn);
+    expect(readiness.sort()).toEqual(expected.sort());
+    expect(target.storageClassName).toBe("gp3");
+    expect(target.fargate?.podLabels).toEqual({ "voting-platform/compute": "fargate" });
+    expect(await urnOf(target.provider)).toBe(one(dev, "pulumi:providers:kubernetes").urn);
+  });
+
+  it("creates an ECR repository per image under the caller, scanned on push, and returns its URL", () => {
+    const repository = one(dev, "aws:ecr/repository:Repository");
+    expect(repository.parent).toBe(dev.resources.find((r) => r.type === "test:app:App")?.urn);
+    expect(repository.inputs).toMatchObject({ name: "test-cluster/vote-frontend", imageScanningConfiguration: { scanOnPush: true } });
+    expect(devSeen.repositoryUrl).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/test-cluster/vote-frontend");
+  });
+
+  it("lets dev delete repositories with images and re-push tags; prod keeps both", () => {
+    expect(one(dev, "aws:ecr/repository:Repository").inputs).toMatchObject({ forceDelete: true, imageTagMutability: "MUTABLE" });
+    expect(one(prod, "aws:ecr/repository:Repository").inputs).toMatchObject({ forceDelete: false, imageTagMutability: "IMMUTABLE" });
+  });
+
+  it("hands out push credentials from an ECR token, as a secret", () => {
+    expect(devSeen.credentials?.username).toBe("AWS");
+    expect(dev.invokes.map((i) => i.token)).toContain("aws:ecr/getAuthorizationToken:getAuthorizationToken");
+    expect(dev.outputs.credentials?.secret).toBe(true);
+  });
+});

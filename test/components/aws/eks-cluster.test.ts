@@ -1,0 +1,326 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { fargatePodLabels } from "../../../components/aws/eks-cluster.js";
+import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
+import { all, one, policy, transitiveDependencies } from "./capture-helpers.js";
+
+const T = {
+  cluster: "aws:eks/cluster:Cluster",
+  nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  fargate: "aws:eks/fargateProfile:FargateProfile",
+  addon: "aws:eks/addon:Addon",
+  subnet: "aws:ec2/subnet:Subnet",
+  nat: "aws:ec2/natGateway:NatGateway",
+  eip: "aws:ec2/eip:Eip",
+  route: "aws:ec2/route:Route",
+  routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  role: "aws:iam/role:Role",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  oidc: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+  kmsKey: "aws:kms/key:Key",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  accessEntry: "aws:eks/accessEntry:AccessEntry",
+  accessPolicy: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
+  k8sProvider: "pulumi:providers:kubernetes",
+} as const;
+
+let dev: Capture;
+let prod: Capture;
+beforeAll(async () => {
+  dev = await captureStack("dev-eks");
+  prod = await captureStack("prod-eks");
+});
+
+const privateRoutes = (c: Capture) => all(c, T.route).filter((r) => r.inputs.natGatewayId !== undefined);
+const addon = (c: Capture, name: string) => all(c, T.addon).find((a) => a.inputs.addonName === name) as CapturedResource;
+const attachedPolicies = (c: Capture, roleName: string) =>
+  all(c, T.attachment)
+    .filter((a) => a.inputs.role === roleName)
+    .map((a) => a.inputs.policyArn);
+const roleOf = (c: Capture, suffix: string) => one(c, T.role, suffix);
+
+describe("VPC", () => {
+  it("spreads a public and a private subnet over 2 AZs in dev and 3 in prod, carved from the VPC block", () => {
+    const cidrs = (c: Capture, kind: string) => all(c, T.subnet).filter((s) => s.name.includes(`-${kind}-`)).map((s) => s.inputs.cidrBlock);
+    expect(cidrs(dev, "private")).toEqual(["10.20.0.0/18", "10.20.64.0/18"]);
+    expect(cidrs(dev, "public")).toEqual(["10.20.192.0/20", "10.20.208.0/20"]);
+    expect(cidrs(prod, "private")).toHaveLength(3);
+    expect(cidrs(prod, "public")).toEqual(["10.20.192.0/20", "10.20.208.0/20", "10.20.224.0/20"]);
+    expect(all(prod, T.subnet).map((s) => s.inputs.availabilityZone).sort()).toEqual(
+      ["eu-west-1a", "eu-west-1a", "eu-west-1b", "eu-west-1b", "eu-west-1c", "eu-west-1c"],
+    );
+  });
+
+  it("asks for available AZs that need no opt-in", () => {
+    const invoke = dev.invokes.find((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
+    expect(invoke?.inputs).toMatchObject({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
+  });
+
+  it("tags subnets for the load balancer controller and for the cluster, named before it exists", () => {
+    const tags = (name: string) => one(dev, T.subnet, name).inputs.tags as Record<string, string>;
+    expect(tags("public-0")).toMatchObject({ "kubernetes.io/role/elb": "1", "kubernetes.io/cluster/voting-platform-dev-eks": "shared" });
+    expect(tags("private-1")).toMatchObject({ "kubernetes.io/role/internal-elb": "1", "kubernetes.io/cluster/voting-platform-dev-eks": "shared" });
+    expect(tags("private-1")).not.toHaveProperty("kubernetes.io/role/elb");
+    expect(tags("public-0")).toMatchObject({ environment: "dev", purpose: "workshop" });
+  });
+
+  it("has one NAT gateway in dev and one per AZ in prod, each with its elastic IP in a public subnet", () => {
+    expect(all(dev, T.nat)).toHaveLength(1);
+    expect(all(dev, T.eip)).toHaveLength(1);
+    expect(all(prod, T.nat)).toHaveLength(3);
+    expect(all(prod, T.eip)).toHaveLength(3);
+    const publicSubnetIds = all(prod, T.subnet).filter((s) => s.name.includes("-public-")).map((s) => s.id);
+    for (const nat of all(prod, T.nat)) expect(publicSubnetIds).toContain(nat.inputs.subnetId);
+  });
+
+  it("routes each private subnet through NAT: the single gateway in dev, its own AZ's in prod", () => {
+    const natIds = (c: Capture) => privateRoutes(c).map((r) => r.inputs.natGatewayId);
+    expect(new Set(natIds(dev)).size).toBe(1);
+    expect(natIds(dev)).toHaveLength(2);
+    expect(natIds(prod)).toEqual(all(prod, T.nat).map((n) => n.id));
+    expect(privateRoutes(prod).every((r) => r.inputs.destinationCidrBlock === "0.0.0.0/0")).toBe(true);
+  });
+});
+
+describe("dependency edges", () => {
+  it("keeps the control plane off the NAT gateways: the cluster waits for no NAT, EIP or private route", () => {
+    for (const c of [dev, prod]) {
+      const types = transitiveDependencies(c, one(c, T.cluster)).map((r) => r.type);
+      expect(types).toContain(T.subnet);
+      expect(types).not.toContain(T.nat);
+      expect(types).not.toContain(T.eip);
+      expect(transitiveDependencies(c, one(c, T.cluster)).filter((r) => r.type === T.route)).toEqual([]);
+    }
+  });
+
+  it("makes node groups and the Fargate profile wait for every private route and its association", () => {
+    for (const c of [dev, prod]) {
+      const egress = [...privateRoutes(c), ...all(c, T.routeTableAssociation).filter((a) => a.name.includes("-private-"))].map((r) => r.urn);
+      for (const waiter of [...all(c, T.nodeGroup), one(c, T.fargate)]) {
+        expect(waiter.dependencies).toEqual(expect.arrayContaining(egress));
+      }
+    }
+  });
+});
+
+describe("IAM", () => {
+  it("gives the control plane, the nodes and Fargate only the managed policies their jobs need", () => {
+    expect(attachedPolicies(dev, roleOf(dev, "roles-cluster").id as string)).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
+    expect(attachedPolicies(dev, roleOf(dev, "roles-node").id as string).sort()).toEqual([
+      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+      "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    ]);
+    expect(attachedPolicies(dev, roleOf(dev, "roles-fargate").id as string)).toEqual([
+      "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy",
+    ]);
+    expect(policy(roleOf(dev, "roles-cluster"), "assumeRolePolicy").Statement[0]).toMatchObject({ Principal: { Service: "eks.amazonaws.com" } });
+    expect(policy(roleOf(dev, "roles-node"), "assumeRolePolicy").Statement[0]).toMatchObject({ Principal: { Service: "ec2.amazonaws.com" } });
+  });
+
+  it("trusts Fargate for this cluster's profiles only", () => {
+    expect(policy(roleOf(dev, "roles-fargate"), "assumeRolePolicy").Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "eks-fargate-pods.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:123456789012:fargateprofile/voting-platform-dev-eks/*" } },
+      },
+    ]);
+  });
+
+  it("scopes each IRSA role to exactly one service account of the cluster's issuer", () => {
+    const issuer = String(one(dev, T.oidc).inputs.url).replace("https://", "");
+    const trust = (suffix: string) => policy(roleOf(dev, suffix), "assumeRolePolicy").Statement;
+    expect(trust("vpc-cni-irsa-role")).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Federated: one(dev, T.oidc).outputs.arn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${issuer}:sub`]: "system:serviceaccount:kube-system:aws-node", [`${issuer}:aud`]: "sts.amazonaws.com" } },
+      },
+    ]);
+    expect(trust("aws-ebs-csi-driver-irsa-role")[0]?.Condition).toEqual({
+      StringEquals: { [`${issuer}:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa", [`${issuer}:aud`]: "sts.amazonaws.com" },
+    });
+    expect(attachedPolicies(dev, roleOf(dev, "vpc-cni-irsa-role").id as string)).toEqual(["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]);
+    expect(attachedPolicies(dev, roleOf(dev, "aws-ebs-csi-driver-irsa-role").id as string)).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+    ]);
+  });
+
+  it("registers the cluster's issuer as an OIDC provider for STS, leaving the thumbprint to IAM", () => {
+    const oidc = one(dev, T.oidc);
+    expect(oidc.inputs.url).toBe((one(dev, T.cluster).outputs.identities as { oidcs: { issuer: string }[] }[])[0]?.oidcs[0]?.issuer);
+    expect(oidc.inputs.clientIdLists).toEqual(["sts.amazonaws.com"]);
+    expect(oidc.inputs).not.toHaveProperty("thumbprintLists");
+  });
+});
+
+describe("control plane", () => {
+  it("runs the configured version in private subnets, API authentication, no self-managed add-ons", () => {
+    const cluster = one(dev, T.cluster);
+    expect(cluster.inputs).toMatchObject({
+      name: "voting-platform-dev-eks",
+      version: "1.33",
+      bootstrapSelfManagedAddons: false,
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+    });
+    const privateIds = all(dev, T.subnet).filter((s) => s.name.includes("-private-")).map((s) => s.id);
+    expect((cluster.inputs.vpcConfig as { subnetIds: string[] }).subnetIds).toEqual(privateIds);
+    expect((one(prod, T.cluster).inputs.accessConfig as Record<string, unknown>).bootstrapClusterCreatorAdminPermissions).toBe(false);
+  });
+
+  it("opens the public endpoint to the configured CIDRs: anyone in dev, documentation ranges in prod", () => {
+    const vpcConfig = (c: Capture) => one(c, T.cluster).inputs.vpcConfig as Record<string, unknown>;
+    expect(vpcConfig(dev)).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });
+    expect(vpcConfig(prod)).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24"] });
+  });
+
+  it("logs fewer control-plane types for 7 days in dev, all five for 90 days in prod, into a group made first", () => {
+    expect(one(dev, T.cluster).inputs.enabledClusterLogTypes).toEqual(["api", "authenticator"]);
+    expect(one(prod, T.cluster).inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    expect(one(dev, T.logGroup).inputs).toMatchObject({ name: "/aws/eks/voting-platform-dev-eks/cluster", retentionInDays: 7 });
+    expect(one(prod, T.logGroup).inputs).toMatchObject({ name: "/aws/eks/voting-platform-prod-eks/cluster", retentionInDays: 90 });
+    expect(one(dev, T.cluster).dependencies).toContain(one(dev, T.logGroup).urn);
+  });
+
+  it("encrypts secrets with a rotating KMS key of its own", () => {
+    const key = one(prod, T.kmsKey);
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    expect(one(dev, T.kmsKey).inputs.deletionWindowInDays).toBe(7);
+    expect(one(prod, T.cluster).inputs.encryptionConfig).toEqual({ resources: ["secrets"], provider: { keyArn: key.outputs.arn } });
+  });
+
+  it("protects the cluster and its key in prod only", () => {
+    expect([one(prod, T.cluster).protect, one(prod, T.kmsKey).protect]).toEqual([true, true]);
+    expect([one(dev, T.cluster).protect, one(dev, T.kmsKey).protect]).toEqual([false, false]);
+  });
+
+  it("stays on standard support in dev and on extended support in prod, so prod is never upgraded by surprise", () => {
+    expect(one(dev, T.cluster).inputs.upgradePolicy).toEqual({ supportType: "STANDARD" });
+    expect(one(prod, T.cluster).inputs.upgradePolicy).toEqual({ supportType: "EXTENDED" });
+  });
+
+  it("makes the configured principals cluster admins in prod, and Kubernetes objects wait for that access", () => {
+    expect(all(dev, T.accessEntry)).toEqual([]);
+    expect(one(prod, T.accessEntry).inputs).toMatchObject({ principalArn: "arn:aws:iam::111122223333:role/platform-admins", type: "STANDARD" });
+    const association = one(prod, T.accessPolicy);
+    expect(association.inputs).toMatchObject({
+      principalArn: "arn:aws:iam::111122223333:role/platform-admins",
+      policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+      accessScope: { type: "cluster" },
+    });
+    expect(one(prod, T.k8sProvider).dependencies).toContain(association.urn);
+  });
+});
+
+describe("managed node groups", () => {
+  it("run AL2023 on small instances in dev and larger ones in prod, in the private subnets", () => {
+    expect(one(dev, T.nodeGroup).inputs).toMatchObject({
+      amiType: "AL2023_x86_64_STANDARD",
+      instanceTypes: ["t3.medium"],
+      scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 },
+      capacityType: "ON_DEMAND",
+      version: "1.33",
+    });
+    expect(one(prod, T.nodeGroup).inputs).toMatchObject({ instanceTypes: ["m6i.large"], scalingConfig: { minSize: 3, maxSize: 6, desiredSize: 3 } });
+    const privateIds = all(dev, T.subnet).filter((s) => s.name.includes("-private-")).map((s) => s.id);
+    expect(one(dev, T.nodeGroup).inputs.subnetIds).toEqual(privateIds);
+  });
+
+  it("leave the desired size to the autoscaler", () => {
+    expect(one(dev, T.nodeGroup).ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+  });
+
+  it("boot from a launch template that requires IMDSv2 with one hop and encrypts a gp3 root volume", () => {
+    const template = one(dev, T.launchTemplate);
+    expect(template.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+    expect(template.inputs.blockDeviceMappings).toEqual([
+      { deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+    ]);
+    expect(one(dev, T.nodeGroup).inputs.launchTemplate).toEqual({ id: template.id, version: "1" });
+  });
+
+  it("wait for the node role's policies and the CNI and kube-proxy add-ons", () => {
+    const deps = one(dev, T.nodeGroup).dependencies;
+    expect(deps).toEqual(expect.arrayContaining([addon(dev, "vpc-cni").urn, addon(dev, "kube-proxy").urn]));
+    const nodeRole = roleOf(dev, "roles-node").id;
+    for (const a of all(dev, T.attachment).filter((x) => x.inputs.role === nodeRole)) expect(deps).toContain(a.urn);
+  });
+});
+
+describe("Fargate profile", () => {
+  it("selects the app's Fargate-labelled pods, runs them in private subnets with the pod execution role", () => {
+    const profile = one(dev, T.fargate);
+    expect(profile.inputs.selectors).toEqual([{ namespace: "vote", labels: { ...fargatePodLabels } }]);
+    expect(profile.inputs.podExecutionRoleArn).toBe(roleOf(dev, "roles-fargate").outputs.arn);
+    const privateIds = all(dev, T.subnet).filter((s) => s.name.includes("-private-")).map((s) => s.id);
+    expect(profile.inputs.subnetIds).toEqual(privateIds);
+  });
+});
+
+describe("managed add-ons", () => {
+  it("installs the four add-ons at the newest versions EKS offers for the cluster's Kubernetes version", () => {
+    expect(all(dev, T.addon).map((a) => [a.inputs.addonName, a.inputs.addonVersion])).toEqual(
+      expect.arrayContaining([
+        ["vpc-cni", "v1.19.5-eksbuild.3"],
+        ["kube-proxy", "v1.33.0-eksbuild.2"],
+        ["coredns", "v1.12.1-eksbuild.2"],
+        ["aws-ebs-csi-driver", "v1.44.0-eksbuild.1"],
+      ]),
+    );
+    const lookups = dev.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs);
+    expect(lookups).toHaveLength(4);
+    for (const lookup of lookups) expect(lookup).toMatchObject({ kubernetesVersion: "1.33", mostRecent: true });
+  });
+
+  it("turns on network policy in the VPC CNI, which runs with its own IRSA role", () => {
+    const cni = addon(dev, "vpc-cni");
+    expect(JSON.parse(String(cni.inputs.configurationValues))).toEqual({ enableNetworkPolicy: "true" });
+    expect(cni.inputs.serviceAccountRoleArn).toBe(roleOf(dev, "vpc-cni-irsa-role").outputs.arn);
+    expect(addon(dev, "aws-ebs-csi-driver").inputs.serviceAccountRoleArn).toBe(roleOf(dev, "aws-ebs-csi-driver-irsa-role").outputs.arn);
+  });
+
+  it("resolves conflicts to OVERWRITE, so the declared configuration wins", () => {
+    for (const a of all(dev, T.addon)) expect(a.inputs).toMatchObject({ resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
+  });
+
+  it("starts CoreDNS and the EBS CSI driver after the nodes they run on", () => {
+    const nodeGroup = one(dev, T.nodeGroup).urn;
+    expect(addon(dev, "coredns").dependencies).toContain(nodeGroup);
+    expect(addon(dev, "aws-ebs-csi-driver").dependencies).toContain(nodeGroup);
+    expect(addon(dev, "vpc-cni").dependencies).not.toContain(nodeGroup);
+  });
+});
+
+describe("default StorageClass", () => {
+  it("is encrypted gp3 from the EBS CSI driver, bound where the pod lands, and waits for the driver", () => {
+    const sc = one(dev, T.storageClass);
+    expect(sc.inputs).toMatchObject({
+      metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+    });
+    expect(sc.dependencies).toContain(addon(dev, "aws-ebs-csi-driver").urn);
+    expect(sc.provider).toBe(one(dev, T.k8sProvider).urn);
+  });
+});
+
+describe("stack outputs", () => {
+  it("name the cluster and its endpoint, with the kubeconfig a secret that gets tokens from the AWS CLI", () => {
+    expect(dev.outputs.clusterName).toEqual({ value: "voting-platform-dev-eks", secret: false });
+    expect(String(dev.outputs.vpcId?.value)).toMatch(/^vpc-0[0-9a-f]{16}$/);
+    expect(String(dev.outputs.clusterEndpoint?.value)).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.eks\.amazonaws\.com$/);
+    expect(String(dev.outputs.oidcProviderArn?.value)).toMatch(/^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\//);
+    expect(dev.outputs.registryServer?.value).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+    const kubeconfig = dev.outputs.kubeconfig;
+    expect(kubeconfig?.secret).toBe(true);
+    expect(String(kubeconfig?.value)).toContain("get-token");
+    expect(String(kubeconfig?.value)).toContain("voting-platform-dev-eks");
+    expect(one(dev, T.k8sProvider).secretInputs).toContain("kubeconfig");
+  });
+});
