@@ -58,7 +58,8 @@ async function eksPlatform(settings: Settings, eks: EksSettings): Promise<Platfo
     adminPrincipalArns: eks.access.adminPrincipalArns,
     bootstrapCreatorAdmin: eks.access.bootstrapCreatorAdmin,
     addonVersions: eks.addonVersions,
-    fargateNamespace: eks.fargateNamespace,
+    // The app's own namespace: its pods labelled for Fargate run there.
+    fargateNamespace: settings.app.namespace,
     lbControllerReplicas: eks.lbControllerReplicas,
     disposable: dev,
     protect: settings.protect,

@@ -149,11 +149,6 @@ export function eksConfig(ctx: ConfigContext) {
       }),
       eksBootstrapCreatorAdmin: field.boolean({ default: !prod }),
       eksAddonVersions: field.keyValueList({ default: {}, expected: "a list of addon=version pairs such as vpc-cni=v1.19.5-eksbuild.1" }),
-      eksFargateNamespace: field.string({
-        default: "vote",
-        pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-        expected: "a Kubernetes namespace name",
-      }),
       eksLbControllerReplicas: field.integer({ min: 1, max: 5, default: prod ? 2 : 1 }),
     },
     (v, report) => {
@@ -252,7 +247,6 @@ export function eksConfig(ctx: ConfigContext) {
         logging: { types: v.eksLogTypes as ControlPlaneLogType[], retentionDays: v.eksLogRetentionDays },
         access: { adminPrincipalArns: v.eksAdminPrincipalArns, bootstrapCreatorAdmin: v.eksBootstrapCreatorAdmin },
         addonVersions: v.eksAddonVersions as Partial<Record<EksAddonName, string>>,
-        fargateNamespace: v.eksFargateNamespace,
         lbControllerReplicas: v.eksLbControllerReplicas,
       };
     },

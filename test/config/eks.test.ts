@@ -45,7 +45,6 @@ describe("EKS config defaults", () => {
       endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
       logging: { types: ["api", "authenticator"], retentionDays: 7 },
       access: { adminPrincipalArns: [], bootstrapCreatorAdmin: true },
-      fargateNamespace: "vote",
       lbControllerReplicas: 1,
     });
   });
