@@ -1,0 +1,358 @@
+import { parse } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { controlPlaneLogCategories, roles } from "../../../components/azure/naming.js";
+import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
+import { mockUuid } from "../../../src/plan/mocks/azure.js";
+
+function all(capture: Capture, type: string): CapturedResource[] {
+  return capture.resources.filter((r) => r.type === type);
+}
+
+function one(capture: Capture, type: string, suffix = ""): CapturedResource {
+  const found = all(capture, type).filter((r) => r.name.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+  return found[0] as CapturedResource;
+}
+
+function byUrn(capture: Capture, urn: string | undefined): CapturedResource {
+  const found = capture.resources.find((r) => r.urn === urn);
+  if (!found) throw new Error(`no resource ${urn}`);
+  return found;
+}
+
+type Inputs = Record<string, unknown>;
+const at = (value: unknown, key: string): unknown => (value as Inputs | undefined)?.[key];
+
+const managedCluster = "azure-native:containerservice:ManagedCluster";
+const roleAssignment = "azure-native:authorization:RoleAssignment";
+
+let dev: Capture;
+let prod: Capture;
+/** dev with the optional features on: virtual nodes, a user pool, a user-assigned identity, a private API. */
+let options: Capture;
+
+beforeAll(async () => {
+  dev = await captureStack("dev-aks");
+  prod = await captureStack("prod-aks");
+  options = await captureStack("dev-aks", {
+    aksVirtualNodes: "true",
+    aksControlPlaneIdentity: "UserAssigned",
+    aksPrivateCluster: "true",
+    aksAutoscaler: "true",
+    aksUserPools: JSON.stringify(["name=batch,vmSize=Standard_D2s_v5,count=1,minCount=0,maxCount=3", "name=fixed,vmSize=Standard_D2s_v5,count=2"]),
+  });
+});
+
+function cluster(capture: Capture): CapturedResource {
+  return one(capture, managedCluster);
+}
+
+function roleFor(capture: Capture, role: string): CapturedResource[] {
+  return all(capture, roleAssignment).filter((r) => String(r.inputs.roleDefinitionId).endsWith(`/roleDefinitions/${role}`));
+}
+
+describe("AksCluster network", () => {
+  it("creates the VNet and node subnet from config and puts the system pool on it", () => {
+    expect(one(dev, "azure-native:network:VirtualNetwork").inputs.addressSpace).toEqual({ addressPrefixes: ["10.10.0.0/16"] });
+    const subnet = one(dev, "azure-native:network:Subnet", "-network-nodes");
+    expect(subnet.inputs.addressPrefix).toBe("10.10.0.0/20");
+    const pool = (cluster(dev).inputs.agentPoolProfiles as Inputs[])[0];
+    expect(pool?.vnetSubnetID).toBe(subnet.outputs.id ?? subnet.id);
+  });
+
+  it("uses flat Azure CNI with the azure policy in dev, overlay with Cilium in prod", () => {
+    expect(cluster(dev).inputs.networkProfile).toMatchObject({ networkPlugin: "azure", networkPolicy: "azure", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" });
+    expect(at(cluster(dev).inputs.networkProfile, "networkPluginMode")).toBeUndefined();
+    expect(cluster(prod).inputs.networkProfile).toMatchObject({
+      networkPlugin: "azure",
+      networkPluginMode: "overlay",
+      podCidr: "10.244.0.0/16",
+      networkPolicy: "cilium",
+      networkDataplane: "cilium",
+    });
+  });
+
+  it("puts virtual nodes on their own subnet delegated to ACI, and gives the connector its network role", () => {
+    const subnet = one(options, "azure-native:network:Subnet", "-virtual-nodes");
+    expect(subnet.inputs).toMatchObject({ addressPrefix: "10.10.16.0/24", delegations: [{ serviceName: "Microsoft.ContainerInstance/containerGroups" }] });
+    expect(at(cluster(options).inputs.addonProfiles, "aciConnectorLinux")).toEqual({ enabled: true, config: { SubnetName: "snet-virtual-nodes" } });
+    const aci = one(options, roleAssignment, "-aci-connector-network");
+    expect(aci.inputs.scope).toBe(subnet.id);
+    expect(aci.inputs.roleDefinitionId).toMatch(new RegExp(`/roleDefinitions/${roles.networkContributor}$`));
+    expect(all(dev, "azure-native:network:Subnet")).toHaveLength(1);
+  });
+});
+
+describe("AksCluster system pool", () => {
+  it("runs 3 VMSS nodes of Standard_B2ms in dev, without zones or the autoscaler", () => {
+    const pool = (cluster(dev).inputs.agentPoolProfiles as Inputs[])[0];
+    expect(pool).toMatchObject({ name: "system", mode: "System", type: "VirtualMachineScaleSets", count: 3, vmSize: "Standard_B2ms", enableAutoScaling: false, osDiskType: "Managed", maxPods: 30, upgradeSettings: { maxSurge: "1" } });
+    expect(pool?.availabilityZones).toBeUndefined();
+    expect(pool?.nodeTaints).toBeUndefined();
+    expect(cluster(dev).ignoreChanges).toEqual([]);
+  });
+
+  it("spreads prod across zones 1-3 with the autoscaler, and leaves the count to it", () => {
+    const pool = (cluster(prod).inputs.agentPoolProfiles as Inputs[])[0];
+    expect(pool).toMatchObject({ vmSize: "Standard_D4s_v5", availabilityZones: ["1", "2", "3"], enableAutoScaling: true, minCount: 3, maxCount: 6 });
+    expect(pool?.upgradeSettings).toEqual({ maxSurge: "33%" });
+    expect(cluster(prod).ignoreChanges).toEqual(["agentPoolProfiles[0].count"]);
+  });
+
+  it("keeps the system pool to system pods in prod, where a user pool runs the app", () => {
+    expect((cluster(prod).inputs.agentPoolProfiles as Inputs[])[0]?.nodeTaints).toEqual(["CriticalAddonsOnly=true:NoSchedule"]);
+  });
+
+  it("uses the Free tier in dev and Standard in prod", () => {
+    expect(cluster(dev).inputs.sku).toEqual({ name: "Base", tier: "Free" });
+    expect(cluster(prod).inputs.sku).toEqual({ name: "Base", tier: "Standard" });
+  });
+});
+
+describe("AksCluster user pools", () => {
+  it("creates each pool as its own AgentPool on the node subnet, never inline", () => {
+    const pools = all(options, "azure-native:containerservice:AgentPool");
+    expect(pools.map((p) => p.inputs.agentPoolName).sort()).toEqual(["batch", "fixed"]);
+    expect(cluster(options).inputs.agentPoolProfiles).toHaveLength(1);
+    const batch = one(options, "azure-native:containerservice:AgentPool", "-batch");
+    expect(batch.inputs).toMatchObject({ mode: "User", type: "VirtualMachineScaleSets", enableAutoScaling: true, minCount: 0, maxCount: 3, resourceName: "aks-dev-aks" });
+    expect(batch.inputs.vnetSubnetID).toBe(one(options, "azure-native:network:Subnet", "-network-nodes").id);
+  });
+
+  it("ignores the count of autoscaled pools only", () => {
+    expect(one(options, "azure-native:containerservice:AgentPool", "-batch").ignoreChanges).toEqual(["count"]);
+    expect(one(options, "azure-native:containerservice:AgentPool", "-fixed").ignoreChanges).toEqual([]);
+    expect(cluster(options).ignoreChanges).toEqual(["agentPoolProfiles[0].count"]);
+  });
+
+  it("runs the prod app pool across zones with the autoscaler", () => {
+    expect(one(prod, "azure-native:containerservice:AgentPool").inputs).toMatchObject({ agentPoolName: "apps", vmSize: "Standard_D4s_v5", availabilityZones: ["1", "2", "3"], minCount: 3, maxCount: 9 });
+  });
+});
+
+describe("AksCluster identity and access", () => {
+  it("turns on the OIDC issuer and workload identity everywhere", () => {
+    for (const capture of [dev, prod]) {
+      expect(cluster(capture).inputs).toMatchObject({ oidcIssuerProfile: { enabled: true }, securityProfile: { workloadIdentity: { enabled: true } }, enableRBAC: true });
+    }
+    expect(String(dev.outputs.oidcIssuerUrl?.value)).toMatch(/^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
+  });
+
+  it("keeps local accounts in dev, and uses Entra ID with Azure RBAC and no local accounts in prod", () => {
+    expect(cluster(dev).inputs.aadProfile).toBeUndefined();
+    expect(cluster(dev).inputs.disableLocalAccounts).toBe(false);
+    expect(cluster(prod).inputs.aadProfile).toEqual({ managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [] });
+    expect(cluster(prod).inputs.disableLocalAccounts).toBe(true);
+  });
+
+  it("grants the deployer AKS RBAC Cluster Admin on the cluster when Entra ID is on", () => {
+    const [admin] = roleFor(prod, roles.aksRbacClusterAdmin);
+    expect(admin?.inputs.scope).toBe(cluster(prod).id);
+    expect(admin?.inputs.principalId).toBe(mockUuid("prod-aks/deployer/object"));
+    expect(roleFor(dev, roles.aksRbacClusterAdmin)).toEqual([]);
+  });
+
+  it("uses a system-assigned identity by default, or a user-assigned one granted its subnet role first", () => {
+    expect(cluster(dev).inputs.identity).toEqual({ type: "SystemAssigned" });
+    const identity = one(options, "azure-native:managedidentity:UserAssignedIdentity");
+    expect(cluster(options).inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity.id] });
+    const network = one(options, roleAssignment, "-identity-network");
+    expect(network.inputs.principalId).toBe(identity.outputs.principalId);
+    expect(cluster(options).dependencies).toContain(network.urn);
+  });
+
+  it("restricts the prod API server to the configured ranges, or makes it private", () => {
+    expect(cluster(prod).inputs.apiServerAccessProfile).toEqual({ authorizedIPRanges: ["203.0.113.0/24"] });
+    expect(cluster(dev).inputs.apiServerAccessProfile).toEqual({});
+    expect(cluster(options).inputs.apiServerAccessProfile).toEqual({ enablePrivateCluster: true });
+  });
+});
+
+describe("AksCluster add-ons and operations", () => {
+  it("wires Container Insights to the workspace with the exact key casing", () => {
+    const workspace = one(dev, "azure-native:operationalinsights:Workspace");
+    expect(at(cluster(dev).inputs.addonProfiles, "omsagent")).toEqual({ enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace.id } });
+    expect(workspace.inputs).toMatchObject({ retentionInDays: 30, sku: { name: "PerGB2018" } });
+    expect(one(prod, "azure-native:operationalinsights:Workspace").inputs.retentionInDays).toBe(90);
+    expect(one(dev, "azure-native:operationsmanagement:Solution").inputs).toMatchObject({ solutionName: "ContainerInsights(log-dev-aks)", properties: { workspaceResourceId: workspace.id } });
+  });
+
+  it("sends the control-plane logs to the workspace", () => {
+    const diagnostics = one(dev, "azure-native:monitor:DiagnosticSetting");
+    expect(diagnostics.inputs.resourceUri).toBe(cluster(dev).id);
+    expect(diagnostics.inputs.workspaceId).toBe(one(dev, "azure-native:operationalinsights:Workspace").id);
+    const categories = (diagnostics.inputs.logs as Inputs[]).map((l) => l.category);
+    expect(categories).toEqual([...controlPlaneLogCategories]);
+    expect(categories).toEqual(expect.arrayContaining(["kube-audit-admin", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "cluster-autoscaler", "guard"]));
+  });
+
+  it("turns on the Key Vault secrets provider with rotation", () => {
+    expect(at(cluster(dev).inputs.addonProfiles, "azureKeyvaultSecretsProvider")).toEqual({ enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } });
+  });
+
+  it("turns on the Azure Policy add-on in prod only", () => {
+    expect(at(cluster(prod).inputs.addonProfiles, "azurepolicy")).toEqual({ enabled: true });
+    expect(at(cluster(dev).inputs.addonProfiles, "azurepolicy")).toEqual({ enabled: false });
+  });
+
+  it("sets upgrade channels and both maintenance windows from config", () => {
+    expect(cluster(dev).inputs.autoUpgradeProfile).toEqual({ upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" });
+    const windows = all(dev, "azure-native:containerservice:MaintenanceConfiguration");
+    expect(windows.map((w) => w.inputs.configName).sort()).toEqual(["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+    for (const window of windows) {
+      expect(window.inputs).toMatchObject({ resourceName: "aks-dev-aks", resourceGroupName: "rg-dev-aks" });
+      expect(window.inputs.maintenanceWindow).toEqual({ schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } }, startTime: "02:00", durationHours: 4, utcOffset: "+00:00" });
+      expect(window.dependencies).toContain(cluster(dev).urn);
+    }
+  });
+});
+
+describe("AksRegistry", () => {
+  it("creates a Basic registry in dev and a zone-redundant Premium one in prod, admin user off", () => {
+    expect(one(dev, "azure-native:containerregistry:Registry").inputs).toMatchObject({ sku: { name: "Basic" }, adminUserEnabled: false, zoneRedundancy: "Disabled" });
+    expect(one(prod, "azure-native:containerregistry:Registry").inputs).toMatchObject({ sku: { name: "Premium" }, adminUserEnabled: false, zoneRedundancy: "Enabled" });
+  });
+
+  it("grants AcrPull to the kubelet identity as a service principal", () => {
+    const [pull] = roleFor(dev, roles.acrPull);
+    const kubelet = at(at(cluster(dev).outputs.identityProfile, "kubeletidentity"), "objectId");
+    expect(pull?.inputs).toMatchObject({ scope: one(dev, "azure-native:containerregistry:Registry").id, principalId: kubelet, principalType: "ServicePrincipal" });
+    expect(pull?.inputs.roleDefinitionId).toMatch(/^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Authorization\/roleDefinitions\/7f951dda-4ed3-4680-a7ca-43fe172d538d$/);
+  });
+
+  it("pushes with an ACR token limited to the push scope map, whose generated password is secret", () => {
+    const registry = one(dev, "azure-native:containerregistry:Registry");
+    const token = one(dev, "azure-native:containerregistry:Token");
+    expect(token.inputs).toMatchObject({ scopeMapId: `${registry.id}/scopeMaps/_repositories_push`, status: "enabled" });
+    const password = one(dev, "pulumi-nodejs:dynamic:Resource", "-push-password");
+    expect(password.inputs.tokenId).toBe(token.id);
+    expect(password.secretInputs).toContain("accessToken");
+    expect(password.additionalSecretOutputs).toContain("password");
+    expect(dev.outputs.registryLoginServer?.value).toBe(registry.outputs.loginServer);
+  });
+});
+
+describe("AksKeyVault", () => {
+  const vault = (c: Capture) => one(c, "azure-native:keyvault:Vault").inputs.properties as Inputs;
+
+  it("uses RBAC authorization and soft delete everywhere, purge protection in prod only", () => {
+    expect(vault(dev)).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, softDeleteRetentionInDays: 7, networkAcls: { defaultAction: "Allow", bypass: "AzureServices" } });
+    expect(vault(dev)).not.toHaveProperty("enablePurgeProtection");
+    expect(vault(prod)).toMatchObject({ enableRbacAuthorization: true, softDeleteRetentionInDays: 90, enablePurgeProtection: true });
+  });
+
+  it("lets the secrets provider's identity read secrets", () => {
+    const [user] = roleFor(dev, roles.keyVaultSecretsUser);
+    const addon = at(at(cluster(dev).outputs.addonProfiles, "azureKeyvaultSecretsProvider"), "identity");
+    expect(user?.inputs).toMatchObject({ scope: one(dev, "azure-native:keyvault:Vault").id, principalId: at(addon, "objectId"), principalType: "ServicePrincipal" });
+  });
+
+  it("stores the Redis password as a secret once the deployer may write it", () => {
+    const secret = one(dev, "azure-native:keyvault:Secret");
+    const [officer] = roleFor(dev, roles.keyVaultSecretsOfficer);
+    expect(secret.inputs.secretName).toBe("redis-password");
+    expect(secret.secretInputs).toContain("properties.value");
+    expect(secret.dependencies).toContain(officer?.urn);
+    expect(officer?.inputs).toMatchObject({ scope: one(dev, "azure-native:keyvault:Vault").id, principalId: mockUuid("dev-aks/deployer/object") });
+    expect(one(dev, "random:index/randomPassword:RandomPassword").inputs).toMatchObject({ length: 32, special: false });
+  });
+});
+
+describe("AksStorage", () => {
+  it("locks the account down: HTTPS and TLS 1.2 only, no public blobs, no shared keys", () => {
+    expect(one(dev, "azure-native:storage:StorageAccount").inputs).toMatchObject({
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: "TLS1_2",
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+    });
+    expect(one(prod, "azure-native:storage:StorageAccount").inputs.sku).toEqual({ name: "Standard_ZRS" });
+  });
+});
+
+describe("AksClusterAccess", () => {
+  it("builds the provider from the user kubeconfig of the cluster, kept secret", () => {
+    const provider = one(dev, "pulumi:providers:kubernetes");
+    expect(provider.secretInputs).toContain("kubeconfig");
+    expect(provider.inputs).toMatchObject({ enableServerSideApply: "true", deleteUnreachable: "true" });
+    const kubeconfig = parse(String(provider.inputs.kubeconfig)) as { clusters: { cluster: { server: string } }[] };
+    expect(kubeconfig.clusters[0]?.cluster.server).toMatch(/^https:\/\/dev-aks-[0-9a-f]+\.hcp\.westeurope\.azmk8s\.io:443$/);
+    expect(dev.outputs.kubeconfig?.secret).toBe(true);
+  });
+
+  it("reads credentials by resource group and cluster name only", () => {
+    const invoke = dev.invokes.find((i) => i.token === "azure-native:containerservice:listManagedClusterUserCredentials");
+    expect(invoke?.inputs).toEqual({ resourceGroupName: "rg-dev-aks", resourceName: "aks-dev-aks" });
+  });
+
+  it("uses kubelogin with a non-interactive sign-in in prod, and keeps the provider's resources when unreachable", () => {
+    const invoke = prod.invokes.find((i) => i.token === "azure-native:containerservice:listManagedClusterUserCredentials");
+    expect(invoke?.inputs).toMatchObject({ format: "exec" });
+    const provider = one(prod, "pulumi:providers:kubernetes");
+    const kubeconfig = parse(String(provider.inputs.kubeconfig)) as { users: { user: { exec: { command: string; args: string[] } } }[] };
+    const exec = kubeconfig.users[0]?.user.exec;
+    expect(exec?.command).toBe("kubelogin");
+    expect(exec?.args.slice(-2)).toEqual(["--login", "azurecli"]);
+    expect(exec?.args).not.toContain("devicecode");
+    expect(provider.inputs.deleteUnreachable).toBe("false");
+  });
+});
+
+describe("AksCluster composition", () => {
+  it("protects the cluster, registry, vault and workspace in prod only", () => {
+    const stateful = [managedCluster, "azure-native:containerregistry:Registry", "azure-native:keyvault:Vault", "azure-native:operationalinsights:Workspace"];
+    for (const type of stateful) {
+      expect(one(prod, type).protect, type).toBe(true);
+      expect(one(dev, type).protect, type).toBe(false);
+    }
+    expect(captureProtect(prod)).toEqual(stateful.sort());
+  });
+
+  it("parents every Azure resource under a component named from the AksCluster's name", () => {
+    const root = one(dev, "voting-platform:azure:AksCluster");
+    for (const resource of dev.resources.filter((r) => r.type.startsWith("azure-native:") || r.type.startsWith("voting-platform:azure:"))) {
+      if (resource === root) continue;
+      expect(resource.name.startsWith(`${root.name}-`), resource.name).toBe(true);
+      let parent = byUrn(dev, resource.parent);
+      while (parent !== root) parent = byUrn(dev, parent.parent);
+    }
+  });
+
+  it("has every Azure component register its outputs", () => {
+    for (const capture of [dev, prod, options]) {
+      for (const component of capture.resources.filter((r) => r.type.startsWith("voting-platform:azure:"))) {
+        expect(component.registeredOutputs, component.name).toBeDefined();
+      }
+    }
+  });
+
+  it("publishes the platform outputs", () => {
+    expect(dev.outputs.resourceGroupName?.value).toBe("rg-dev-aks");
+    expect(dev.outputs.clusterName?.value).toBe("aks-dev-aks");
+    expect(String(dev.outputs.keyVaultUri?.value)).toMatch(/^https:\/\/kvdevaks[a-z0-9]{6}\.vault\.azure\.net\/$/);
+    expect(dev.outputs.workspaceId?.value).toBe(one(dev, "azure-native:operationalinsights:Workspace").id);
+  });
+
+  it("makes the app's workloads wait for the cluster, its pools and the roles they need", () => {
+    const provider = one(prod, "pulumi:providers:kubernetes");
+    const workloads = prod.resources.filter((r) => r.provider === provider.urn && r.type === "kubernetes:apps/v1:Deployment");
+    expect(workloads.length).toBeGreaterThan(0);
+    const needed = [
+      cluster(prod),
+      one(prod, "azure-native:containerservice:AgentPool"),
+      ...roleFor(prod, roles.acrPull),
+      ...roleFor(prod, roles.keyVaultSecretsUser),
+      ...roleFor(prod, roles.aksRbacClusterAdmin),
+      one(prod, "azure-native:keyvault:Secret"),
+    ];
+    for (const workload of workloads) {
+      for (const resource of needed) expect(workload.dependencies, `${workload.name} -> ${resource.name}`).toContain(resource.urn);
+    }
+  });
+});
+
+function captureProtect(capture: Capture): string[] {
+  return capture.resources.filter((r) => r.protect).map((r) => r.type).sort();
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { generateTokenPassword, tokenApiVersion } from "../../../components/azure/acr-token-password.js";
+import { addonProfiles, maintenanceWindow, networkProfile, systemPoolProfile } from "../../../components/azure/cluster-profile.js";
+import { decodeKubeconfig, useKubeloginMode } from "../../../components/azure/kubeconfig.js";
+import { dnsLabelDomain, globalName, roleDefinitionId, roles } from "../../../components/azure/naming.js";
+
+describe("globalName", () => {
+  it("fits each kind's limits with the suffix kept whole", () => {
+    expect(globalName("registry", "dev-aks", "ab12cd")).toBe("acrdevaksab12cd");
+    expect(globalName("vault", "a-very-long-stack-name", "ab12cd")).toBe("kvaverylongstacknaab12cd");
+    expect(globalName("vault", "a-very-long-stack-name", "ab12cd")).toHaveLength(24);
+    expect(globalName("storage", "Prod-AKS-West-Europe-1", "AB12CD")).toMatch(/^st[a-z0-9]+ab12cd$/);
+    expect(globalName("storage", "Prod-AKS-West-Europe-1", "AB12CD").length).toBeLessThanOrEqual(24);
+  });
+
+  it("rejects a suffix that cannot make the name unique", () => {
+    expect(() => globalName("registry", "dev", "x")).toThrow(/suffix must be 4-8/);
+  });
+});
+
+describe("Azure ids", () => {
+  it("builds full role definition ids for built-in roles", () => {
+    expect(roleDefinitionId("00000000-0000-0000-0000-000000000001", roles.acrPull)).toBe(
+      "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    );
+    expect(roles).toMatchObject({
+      keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+      keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+      aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    });
+    expect(dnsLabelDomain("westeurope")).toBe("westeurope.cloudapp.azure.com");
+  });
+});
+
+describe("cluster profiles", () => {
+  const pool = { count: 3, vmSize: "Standard_B2ms", zones: [], osDiskType: "Managed", maxPods: 30, maxSurge: "1", criticalAddonsOnly: false };
+
+  it("refuses Cilium without the overlay", () => {
+    expect(() => networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "cilium" })).toThrow(/cilium needs the overlay/);
+  });
+
+  it("leaves zones out rather than sending an empty list", () => {
+    expect(systemPoolProfile(pool, "subnet-id").availabilityZones).toBeUndefined();
+    expect(systemPoolProfile({ ...pool, zones: ["1", "2"] }, "subnet-id").availabilityZones).toEqual(["1", "2"]);
+  });
+
+  it("adds the ACI connector only with a virtual nodes subnet", () => {
+    expect(addonProfiles({ workspaceId: "ws", secretRotationInterval: "2m", azurePolicy: false })).not.toHaveProperty("aciConnectorLinux");
+    expect(addonProfiles({ workspaceId: "ws", secretRotationInterval: "2m", azurePolicy: false, virtualNodesSubnetName: "aci" }).aciConnectorLinux).toEqual({
+      enabled: true,
+      config: { SubnetName: "aci" },
+    });
+  });
+
+  it("rejects maintenance windows that are not a time of day or out of range", () => {
+    const window = { day: "Sunday", startTime: "02:00", durationHours: 4, utcOffset: "+00:00" };
+    expect(() => maintenanceWindow({ ...window, startTime: "25:00" })).toThrow(/startTime must be HH:MM/);
+    expect(() => maintenanceWindow({ ...window, durationHours: 3 })).toThrow(/durationHours must be an integer from 4 to 24/);
+  });
+});
+
+describe("useKubeloginMode", () => {
+  const exec = [
+    "apiVersion: v1",
+    "users:",
+    "- name: clusterUser",
+    "  user:",
+    "    exec:",
+    "      command: kubelogin",
+    "      args: [get-token, --server-id, abc, --login, devicecode]",
+  ].join("\n");
+
+  it("replaces the interactive device code sign-in", () => {
+    const result = useKubeloginMode(exec, "azurecli");
+    expect(result).toContain("- azurecli");
+    expect(result).not.toContain("devicecode");
+    expect(result).toContain("- --server-id");
+  });
+
+  it("leaves kubeconfigs without kubelogin alone", () => {
+    const local = "apiVersion: v1\nusers:\n- name: u\n  user:\n    token: abc\n";
+    expect(useKubeloginMode(local, "azurecli")).toBe(local);
+    expect(decodeKubeconfig(Buffer.from(local).toString("base64"))).toBe(local);
+  });
+});
+
+describe("generateTokenPassword", () => {
+  const request = { registryId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr", tokenId: "/token/id", accessToken: "arm-token" };
+  const respond = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+    status,
+    headers: { get: (name: string) => headers[name] ?? null },
+    text: async () => JSON.stringify(body),
+  });
+
+  it("posts to generateCredentials with the deployer's token and returns password1", async () => {
+    const calls: { url: string; init?: { method?: string; headers?: Record<string, string>; body?: string } }[] = [];
+    const result = await generateTokenPassword(request, async (url, init) => {
+      calls.push({ url, init });
+      return respond(200, { username: "pulumi-push", passwords: [{ name: "password1", value: "s3cret" }, { name: "password2", value: "other" }] });
+    });
+    expect(result).toEqual({ username: "pulumi-push", password: "s3cret" });
+    expect(calls[0]?.url).toBe(`https://management.azure.com${request.registryId}/generateCredentials?api-version=${tokenApiVersion}`);
+    expect(calls[0]?.init?.headers?.authorization).toBe("Bearer arm-token");
+    expect(JSON.parse(calls[0]?.init?.body ?? "{}")).toEqual({ tokenId: "/token/id", name: "password1" });
+  });
+
+  it("polls the Location of a long-running operation until it completes", async () => {
+    const answers = [respond(202, {}, { location: "https://poll", "retry-after": "0" }), respond(202, {}, { "retry-after": "0" }), respond(200, { username: "u", passwords: [{ name: "password1", value: "p" }] })];
+    const urls: string[] = [];
+    const result = await generateTokenPassword(request, async (url) => {
+      urls.push(url);
+      return answers.shift() ?? respond(500, {});
+    }, 0);
+    expect(result).toEqual({ username: "u", password: "p" });
+    expect(urls.slice(1)).toEqual(["https://poll", "https://poll"]);
+  });
+
+  it("fails with ARM's answer when the call is refused", async () => {
+    await expect(generateTokenPassword(request, async () => respond(403, { error: { code: "AuthorizationFailed" } }))).rejects.toThrow(/HTTP 403: .*AuthorizationFailed/);
+  });
+});
