@@ -1,12 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { objectMeta, type AppContext } from "./context.js";
+import { pinnedImagePattern } from "./images.js";
 import { objectLabels, selectorLabels } from "./labels.js";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, type ImageUser } from "./pod-security.js";
 import { redisPersistenceArgs } from "./redis-persistence.js";
 import type { RedisSecretRef } from "./secrets.js";
 
 export const redisPort = 6379;
+
+/** A volume size in binary units, as a PersistentVolumeClaim requests it. */
+export const storageSizePattern = /^[1-9]\d*(Mi|Gi|Ti)$/;
 
 /** The official image's `redis` user and group (alpine variant): uid 999, gid 1000. */
 export const redisImageUser: ImageUser = { uid: 999, gid: 1000 };
@@ -46,10 +50,10 @@ export class RedisBackend extends pulumi.ComponentResource {
   readonly statefulSet: k8s.apps.v1.StatefulSet;
 
   constructor(name: string, args: RedisBackendArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (!/^[1-9]\d*(Mi|Gi|Ti)$/.test(args.storageSize)) {
+    if (!storageSizePattern.test(args.storageSize)) {
       throw new Error(`RedisBackend ${name}: storageSize must be a size such as 1Gi, got ${JSON.stringify(args.storageSize)}`);
     }
-    if (!/(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/.test(args.image) || args.image.endsWith(":latest")) {
+    if (!pinnedImagePattern.test(args.image) || args.image.endsWith(":latest")) {
       throw new Error(`RedisBackend ${name}: image must be pinned by version or digest, got ${JSON.stringify(args.image)}`);
     }
     super("voting-platform:apps:RedisBackend", name, {}, opts);

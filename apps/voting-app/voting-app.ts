@@ -4,11 +4,11 @@ import type { ClusterTarget } from "../../components/cluster-target.js";
 import type { AppContext } from "./context.js";
 import { defaultDnsLabel, PublicEndpoint } from "./exposure.js";
 import { frontendProfile, VoteFrontend, type FrontendChoice } from "./frontend.js";
-import { defaultRedisImage } from "./images.js";
+import { defaultRedisImage, pinnedImagePattern } from "./images.js";
 import { objectLabels } from "./labels.js";
 import { AppNetworkPolicies } from "./network-policy.js";
 import { podSecurityLabels } from "./pod-security.js";
-import { RedisBackend } from "./redis.js";
+import { RedisBackend, storageSizePattern } from "./redis.js";
 import { RedisAuth } from "./secrets.js";
 
 export interface VotingAppArgs {
@@ -88,7 +88,7 @@ export class VotingApp extends pulumi.ComponentResource {
     const frontendMaxReplicas = args.frontendMaxReplicas ?? 5;
     const redisImage = args.redisImage ?? defaultRedisImage;
     const redisStorageSize = args.redisStorageSize ?? "1Gi";
-    checkArgs(name, { namespace, title, choices, frontend, target: args.target });
+    checkArgs(name, { namespace, title, choices, frontend, frontendReplicas, frontendMaxReplicas, redisImage, redisStorageSize, target: args.target });
     super("voting-platform:apps:VotingApp", name, {}, opts);
     const { target } = args;
 
@@ -156,7 +156,7 @@ export class VotingApp extends pulumi.ComponentResource {
 /** Invalid args fail before anything is registered, naming the arg. */
 function checkArgs(
   name: string,
-  args: { namespace: string; title: string; choices: readonly [string, string]; frontend: FrontendChoice; target: ClusterTarget },
+  args: Required<Omit<VotingAppArgs, "dnsLabel">>,
 ): void {
   const fail = (arg: string, message: string) => {
     throw new Error(`VotingApp ${name}: ${arg} ${message}`);
@@ -171,4 +171,14 @@ function checkArgs(
   if (args.frontend === "own" && !args.target.registry) {
     fail("frontend", `is own, which pushes the image to the target's registry, but the ${args.target.kind} target has none; use sample`);
   }
+  if (!Number.isInteger(args.frontendReplicas) || args.frontendReplicas < 2) {
+    fail("frontendReplicas", `must be an integer of at least 2, so a node can be drained, got ${args.frontendReplicas}`);
+  }
+  if (!Number.isInteger(args.frontendMaxReplicas) || args.frontendMaxReplicas < args.frontendReplicas) {
+    fail("frontendMaxReplicas", `must be an integer of at least frontendReplicas (${args.frontendReplicas}), got ${args.frontendMaxReplicas}`);
+  }
+  if (!pinnedImagePattern.test(args.redisImage) || args.redisImage.endsWith(":latest")) {
+    fail("redisImage", `must be pinned by version or digest, got ${JSON.stringify(args.redisImage)}`);
+  }
+  if (!storageSizePattern.test(args.redisStorageSize)) fail("redisStorageSize", `must be a size such as 1Gi, got ${JSON.stringify(args.redisStorageSize)}`);
 }
