@@ -295,6 +295,16 @@ describe("managed add-ons", () => {
   });
 });
 
+describe("destroy ordering with the app", () => {
+  it("has the app's Ingress wait for the controller's release, so destroy removes the ALB while the controller runs", () => {
+    for (const c of [dev, prod]) {
+      const ingress = one(c, "kubernetes:networking.k8s.io/v1:Ingress");
+      expect(ingress.dependencies).toContain(one(c, "kubernetes:helm.sh/v3:Release").urn);
+      expect(ingress.inputs).toMatchObject({ spec: { ingressClassName: "alb" } });
+    }
+  });
+});
+
 describe("default StorageClass", () => {
   it("is encrypted gp3 from the EBS CSI driver, bound where the pod lands, and waits for the driver", () => {
     const sc = one(dev, T.storageClass);
