@@ -105,6 +105,12 @@ export interface ClusterIdentity {
   objectId: string;
 }
 
+/** An identity AKS reports for the cluster; a missing one would make a role assignment fail obscurely. */
+function requireIdentity(cluster: string, role: string, identity: { clientId?: string; objectId?: string } | undefined): ClusterIdentity {
+  if (!identity?.clientId || !identity.objectId) throw new Error(`AksManagedCluster ${cluster}: AKS reported no ${role} identity`);
+  return { clientId: identity.clientId, objectId: identity.objectId };
+}
+
 /**
  * The AKS managed cluster with its system pool, add-ons, identity and access settings, plus what
  * belongs to the cluster alone: its maintenance windows, its control-plane diagnostic setting, and
@@ -176,14 +182,12 @@ export class AksManagedCluster extends pulumi.ComponentResource {
       },
     );
 
-    this.kubeletIdentity = this.cluster.identityProfile.apply((profile) => {
-      const kubelet = profile?.kubeletidentity;
-      return { clientId: kubelet?.clientId ?? "", objectId: kubelet?.objectId ?? "" };
-    });
-    this.secretsProviderIdentity = this.cluster.addonProfiles.apply((profiles) => {
-      const identity = profiles?.[addons.secretsProvider]?.identity;
-      return { clientId: identity?.clientId ?? "", objectId: identity?.objectId ?? "" };
-    });
+    this.kubeletIdentity = this.cluster.identityProfile.apply((profile) =>
+      requireIdentity(name, "kubelet", profile?.kubeletidentity),
+    );
+    this.secretsProviderIdentity = this.cluster.addonProfiles.apply((profiles) =>
+      requireIdentity(name, addons.secretsProvider, profiles?.[addons.secretsProvider]?.identity),
+    );
     this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
 
     this.createMaintenance(name, args, upgrade, window);
