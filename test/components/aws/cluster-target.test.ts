@@ -84,6 +84,12 @@ describe("the EKS ClusterTarget", () => {
     expect(one(prod, "aws:ecr/repository:Repository").inputs).toMatchObject({ forceDelete: false, imageTagMutability: "IMMUTABLE" });
   });
 
+  it("builds the same kubeconfig on every run from the cluster's stable fields, so the provider is never replaced", () => {
+    const kubeconfig = (c: Capture) => one(c, "pulumi:providers:kubernetes").inputs.kubeconfig;
+    expect(kubeconfig(dev)).toBe(kubeconfig(prod));
+    expect(String(kubeconfig(dev))).not.toMatch(/token:|password/);
+  });
+
   it("hands out push credentials from an ECR token, as a secret", () => {
     expect(devSeen.credentials?.username).toBe("AWS");
     expect(dev.invokes.map((i) => i.token)).toContain("aws:ecr/getAuthorizationToken:getAuthorizationToken");
