@@ -36,6 +36,12 @@ const provider = (capture: Capture) => {
   return p;
 };
 
+/** The spec of Redis's volume claim template. */
+function claimSpec(capture: Capture): object | undefined {
+  const redis = kubernetesObjects(capture).find((o) => o.kind === "StatefulSet") as unknown as { spec: { volumeClaimTemplates: { spec: object }[] } };
+  return redis.spec.volumeClaimTemplates[0]?.spec;
+}
+
 /** Runs with $KUBECONFIG and $HOME set as given, as the program reads them. */
 async function withEnvironment<T>(env: { KUBECONFIG?: string; HOME: string }, run: () => Promise<T>): Promise<T> {
   const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
@@ -89,8 +95,7 @@ describe("the local stack on the offline plan's sample kubeconfig", () => {
   });
 
   it("leaves the StorageClass to the cluster's default", () => {
-    const redis = kubernetesObjects(capture).find((o) => o.kind === "StatefulSet") as { spec: { volumeClaimTemplates: { spec: object }[] } };
-    expect(redis.spec.volumeClaimTemplates[0]?.spec).not.toHaveProperty("storageClassName");
+    expect(claimSpec(capture)).not.toHaveProperty("storageClassName");
   });
 });
 
@@ -104,8 +109,7 @@ describe("an existing cluster from a kubeconfig file", () => {
     });
     expect(provider(capture).inputs).toMatchObject({ kubeconfig: minikube, context: "minikube", clusterIdentifier: "minikube@https://192.168.49.2:8443" });
     expect(capture.outputs.appUrl?.value).toBe("http://20.50.100.10");
-    const redis = kubernetesObjects(capture).find((o) => o.kind === "StatefulSet") as { spec: { volumeClaimTemplates: { spec: object }[] } };
-    expect(redis.spec.volumeClaimTemplates[0]?.spec).toMatchObject({ storageClassName: "standard" });
+    expect(claimSpec(capture)).toMatchObject({ storageClassName: "standard" });
   });
 
   it("falls back to $KUBECONFIG and its current context, and to the node host configured", async () => {
