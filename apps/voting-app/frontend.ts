@@ -92,6 +92,10 @@ export class VoteFrontend extends pulumi.ComponentResource {
     if (!Number.isInteger(args.maxReplicas) || args.maxReplicas < args.minReplicas) {
       throw new Error(`VoteFrontend ${name}: maxReplicas must be an integer of at least minReplicas (${args.minReplicas}), got ${args.maxReplicas}`);
     }
+    const targetCpuUtilization = args.targetCpuUtilization ?? 70;
+    if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 1) {
+      throw new Error(`VoteFrontend ${name}: targetCpuUtilization must be a whole percentage of at least 1, got ${targetCpuUtilization}`);
+    }
     super("voting-platform:apps:VoteFrontend", name, {}, opts);
     const profile = frontendProfile(args.choice);
     const resources = args.resources ?? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
@@ -103,7 +107,7 @@ export class VoteFrontend extends pulumi.ComponentResource {
     this.image = args.registry && args.choice === "own" ? buildFrontendImage(name, args.registry, this) : pulumi.output(sampleImage);
     this.deployment = this.createDeployment(name, args, resources);
     this.createDisruptionBudget(name, args.context);
-    this.createAutoscaler(name, args);
+    this.createAutoscaler(name, args, targetCpuUtilization);
     this.registerOutputs({ image: this.image, port: this.port });
   }
 
@@ -195,7 +199,7 @@ export class VoteFrontend extends pulumi.ComponentResource {
     );
   }
 
-  private createAutoscaler(name: string, args: VoteFrontendArgs): void {
+  private createAutoscaler(name: string, args: VoteFrontendArgs, targetCpuUtilization: number): void {
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(
       `${name}-hpa`,
       {
@@ -205,7 +209,7 @@ export class VoteFrontend extends pulumi.ComponentResource {
           minReplicas: args.minReplicas,
           maxReplicas: args.maxReplicas,
           metrics: [
-            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.targetCpuUtilization ?? 70 } } },
+            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: targetCpuUtilization } } },
           ],
         },
       },
