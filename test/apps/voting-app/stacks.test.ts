@@ -26,7 +26,7 @@ const one = (c: Capture, type: string, name?: string): CapturedResource => {
 const podTemplate = (r: CapturedResource) => (r.inputs.spec as { template: { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> } }).template;
 
 describe.each(listStacks())("the Voting App in stack %s", (stack) => {
-  it("puts every Kubernetes object of the app under the VotingApp component", () => {
+  it("puts every Kubernetes object of the app under the VotingApp component, through the platform's provider", () => {
     const c = capture(stack);
     const app = one(c, appType);
     const parents = new Map(c.resources.map((r) => [r.urn, r.parent]));
@@ -37,6 +37,11 @@ describe.each(listStacks())("the Voting App in stack %s", (stack) => {
     const objects = c.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === "vote");
     expect(objects.length).toBeGreaterThanOrEqual(12);
     expect(objects.filter((r) => !underApp(r)).map((r) => r.name)).toEqual([]);
+    // All through the one provider the platform made for its cluster, never a default provider.
+    const providers = [...new Set(objects.map((r) => r.provider))];
+    expect(providers).toHaveLength(1);
+    expect(of(c, "pulumi:providers:kubernetes").map((p) => p.urn)).toContain(providers[0]);
+    expect(providers[0]).not.toMatch(/::default_/);
   });
 
   it("renders only objects that pass the Kubernetes schema and every in-repo rule", () => {
