@@ -63,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
   let failed = false;
   for (const stack of stacks) {
     try {
-      reports.push(await planStack(stack, parseOverrides(values.config), outDir, values.json));
+      const report = await planStack(stack, parseOverrides(values.config), outDir, values.json);
+      reports.push(report);
+      failed ||= report.violations.length > 0;
     } catch (err) {
       failed = true;
       if (!isUserError(err)) throw err;

@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import type { Capture } from "./capture.js";
 import { describeObject, kubernetesObjects, type KubeObject } from "./manifests.js";
 import { maskOutputs, maskResource } from "./mask.js";
+import { formatViolations, validateObjects, type Violation } from "./validate/index.js";
 import { countByType, renderDependencyGraph, renderTree } from "./tree.js";
 
 /** What the plan found for one stack. */
@@ -13,6 +14,8 @@ export interface PlanReport {
   countsByType: Record<string, number>;
   outputs: Record<string, unknown>;
   kubernetesObjects: string[];
+  /** Objects that break the Kubernetes schema or our rules; the plan fails when there are any. */
+  violations: Violation[];
   files: string[];
 }
 
@@ -39,7 +42,7 @@ export function writePlanFiles(capture: Capture, outDir: string): string[] {
   return Object.entries(files).map(([name, content]) => {
     const file = path.join(dir, name);
     writeFileSync(file, content);
-    return file;
+    return path.relative(process.cwd(), file);
   });
 }
 
@@ -50,6 +53,7 @@ export function buildReport(capture: Capture, files: string[]): PlanReport {
     countsByType: Object.fromEntries(countByType(capture)),
     outputs: maskOutputs(capture.outputs),
     kubernetesObjects: kubernetesObjects(capture).map(describeObject),
+    violations: validateObjects(kubernetesObjects(capture)),
     files,
   };
 }
@@ -57,7 +61,7 @@ export function buildReport(capture: Capture, files: string[]): PlanReport {
 /** The human-readable plan: the tree, counts by type, stack outputs, and where the files went. */
 export function renderReport(capture: Capture, report: PlanReport): string {
   const counts = countByType(capture);
-  const width = Math.max(...counts.map(([, n]) => String(n).length), 1);
+  const width = String(report.resourceCount).length;
   const outputs = Object.entries(report.outputs).map(([key, value]) => `    ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
   return [
     `Offline plan of stack ${capture.stack}: what \`pulumi up\` would create`,
@@ -71,7 +75,9 @@ export function renderReport(capture: Capture, report: PlanReport): string {
     "Outputs:",
     ...(outputs.length > 0 ? outputs : ["    (none)"]),
     "",
-    `Kubernetes objects: ${report.kubernetesObjects.length}`,
+    report.violations.length === 0
+      ? `Kubernetes objects: ${report.kubernetesObjects.length}, all valid against the Kubernetes schema and our rules`
+      : `Kubernetes objects: ${report.kubernetesObjects.length}, ${report.violations.length} violation(s):\n${formatViolations(report.violations)}`,
     `Files: ${report.files.join(", ")}`,
   ].join("\n");
 }
