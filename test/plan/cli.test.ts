@@ -1,6 +1,10 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 
 const run = promisify(execFile);
 
@@ -17,7 +21,7 @@ async function plan(...args: string[]): Promise<{ code: number; stdout: string; 
 
 const stackTrace = /^\s+at /m;
 
-describe("offline plan command", () => {
+describe.concurrent("offline plan command", () => {
   it("names the known stacks when the stack does not exist, without a stack trace", async () => {
     const result = await plan("--stack", "staging");
     expect(result.code).toBe(1);
@@ -38,5 +42,35 @@ describe("offline plan command", () => {
     const result = await plan("--stak", "dev-aks");
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Unknown option '--stak'[\s\S]*Usage: npm start/);
+  });
+
+  it("prints the tree under the components, the counts and the outputs with secrets masked", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "plan-"));
+    const result = await plan("--stack", "dev-aks", "--out", out);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\+ pulumi:pulumi:Stack voting-platform-dev-aks$/m);
+    expect(result.stdout).toMatch(/^ {4}\+ voting-platform:azure:AksCluster dev-aks\n {8}\+ /m);
+    expect(result.stdout).toMatch(/^ {4}\+ voting-platform:apps:VotingApp /m);
+    expect(result.stdout).toMatch(/^ +1 +azure-native:containerservice:ManagedCluster$/m);
+    expect(result.stdout).toMatch(/^ +kubeconfig: \[secret\]$/m);
+    expect(result.stdout).toMatch(/^ +appUrl: http:\/\/\S+\.westeurope\.cloudapp\.azure\.com/m);
+    expect(result.stdout).toMatch(/Kubernetes objects: \d+, all valid/);
+
+    const manifests = parseAllDocuments(readFileSync(path.join(out, "dev-aks", "manifests.yaml"), "utf8")).map((d) => d.toJS() as { kind: string });
+    expect(manifests.map((m) => m.kind)).toEqual(expect.arrayContaining(["Namespace", "StatefulSet", "Deployment", "Service", "NetworkPolicy"]));
+    const resources = readFileSync(path.join(out, "dev-aks", "resources.json"), "utf8");
+    expect(resources).toContain('"kubeconfig": "[secret]"');
+    expect(readFileSync(path.join(out, "dev-aks", "graph.dot"), "utf8")).toMatch(/^digraph "dev-aks" \{/);
+  });
+
+  it("plans every stack with --all, each valid", async () => {
+    const result = await plan("--all", "--json", "--out", mkdtempSync(path.join(tmpdir(), "plan-")));
+    expect(result.code).toBe(0);
+    const reports = JSON.parse(result.stdout) as { stack: string; resourceCount: number; violations: unknown[] }[];
+    expect(reports.map((r) => r.stack)).toEqual(["dev-aks", "dev-eks", "local", "prod-aks", "prod-eks"]);
+    for (const report of reports) {
+      expect(report.violations, report.stack).toEqual([]);
+      expect(report.resourceCount, report.stack).toBeGreaterThan(10);
+    }
   });
 });
