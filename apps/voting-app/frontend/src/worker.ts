@@ -1,7 +1,7 @@
 /** Runs one front end in this process and shuts it down cleanly on SIGTERM or SIGINT. */
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
-import { startFrontEnd } from "./server.js";
+import { type FrontEnd, startFrontEnd } from "./server.js";
 
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
   const started = startFrontEnd(config, logger);
@@ -13,19 +13,22 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     // A second signal (Ctrl-C twice, or the primary forwarding one) must not restart the shutdown.
     if (stopping) return;
     stopping = true;
-    logger.info("shutting down", { signal });
-    started
-      .then((frontEnd) => frontEnd.shutdown())
-      .then(
-        () => {
-          logger.info("stopped");
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error("shutdown failed", { error });
-          process.exit(1);
-        },
-      );
+    const shutdown = (frontEnd: FrontEnd): Promise<void> => {
+      const done = frontEnd.shutdown();
+      // Logged once the listener is closed, so whoever reads it can rely on new connections failing.
+      logger.info("shutting down", { signal });
+      return done;
+    };
+    started.then(shutdown).then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error("shutdown failed", { error });
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -82,16 +82,15 @@ describe("graceful shutdown", () => {
   it("runs WEB_CONCURRENCY workers, replaces one that dies, and exits 0 on SIGTERM", async () => {
     const frontEnd = await spawnFrontEnd({ REDIS: redis.address, WEB_CONCURRENCY: "2" });
     await frontEnd.waitForLog(listening(2));
-    const workers = frontEnd.logs.filter((line) => line["msg"] === "listening" && typeof line["pid"] === "number");
-    expect(workers).toHaveLength(2);
+    const workerLines = (): Record<string, unknown>[] =>
+      frontEnd.logs.filter((line) => line["msg"] === "listening" && typeof line["pid"] === "number");
+    // Each worker logs its own line just after the primary sees it listen.
+    await expect.poll(() => workerLines().length).toBe(2);
+    const workers = workerLines();
 
     process.kill(workers[0]?.["pid"] as number, "SIGKILL");
     await frontEnd.waitForLog((line) => line["msg"] === "worker died: replacing it");
-    await expect
-      .poll(() => frontEnd.logs.filter((line) => line["msg"] === "listening" && typeof line["pid"] === "number").length, {
-        timeout: 5_000,
-      })
-      .toBe(3);
+    await expect.poll(() => workerLines().length, { timeout: 5_000 }).toBe(3);
     expect((await request(`${frontEnd.url}/`)).status).toBe(200);
 
     frontEnd.child.kill("SIGTERM");
