@@ -19,7 +19,10 @@ interface FieldOptions<T> {
   default?: T;
 }
 
-function rawField<T>(parse: (raw: string) => T | undefined, options: FieldOptions<T>): Field<T> {
+/** What went wrong with a value, when there is more to say than what the field accepts. */
+type Explain = (raw: string) => string | undefined;
+
+function rawField<T>(parse: (raw: string) => T | undefined, options: FieldOptions<T>, explain?: Explain): Field<T> {
   const hasDefault = Object.prototype.hasOwnProperty.call(options, "default");
   return z
     .string()
@@ -29,7 +32,9 @@ function rawField<T>(parse: (raw: string) => T | undefined, options: FieldOption
         return hasDefault ? (options.default as T) : fail(ctx, `required; expected ${options.expected}`);
       }
       const value = parse(raw);
-      return value === undefined ? fail(ctx, `expected ${options.expected}`) : value;
+      if (value !== undefined) return value;
+      const details = explain?.(raw);
+      return fail(ctx, `expected ${options.expected}${details ? ` (${details})` : ""}`);
     });
 }
 
@@ -99,19 +104,15 @@ export const field = {
 
   /** A JSON value (a list or an object in the stack file) checked by a zod schema. */
   json<T>(schema: z.ZodType<T>, options: FieldOptions<T>): Field<T> {
-    const hasDefault = Object.prototype.hasOwnProperty.call(options, "default");
-    return z
-      .string()
-      .optional()
-      .transform((raw, ctx): T => {
-        if (raw === undefined) {
-          return hasDefault ? (options.default as T) : fail(ctx, `required; expected ${options.expected}`);
-        }
-        const result = schema.safeParse(parseJson(raw));
-        if (result.success) return result.data;
-        const details = result.error.issues.map(describeIssue).join("; ");
-        return fail(ctx, `expected ${options.expected} (${details})`);
-      });
+    const check = (raw: string) => schema.safeParse(parseJson(raw));
+    return rawField(
+      (raw) => {
+        const result = check(raw);
+        return result.success ? result.data : undefined;
+      },
+      options,
+      (raw) => check(raw).error?.issues.map(describeIssue).join("; "),
+    );
   },
 
   /** A list of strings, each checked by `item`. */
