@@ -20,7 +20,7 @@ export async function runFrontEnd(env: Record<string, string>): Promise<RunningF
     logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   const frontEnd = await startFrontEnd(config, logger);
-  return { ...frontEnd, url: `http://127.0.0.1:${frontEnd.port}`, logs, shutdown: frontEnd.shutdown };
+  return { ...frontEnd, url: `http://127.0.0.1:${frontEnd.port}`, logs };
 }
 
 export interface Response {
