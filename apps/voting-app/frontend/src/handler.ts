@@ -7,7 +7,7 @@ import type { VoteStore } from "./vote-store.js";
 export interface HandlerOptions {
   readonly store: VoteStore;
   readonly pages: Pages;
-  readonly choices: Counts;
+  readonly choices: readonly [string, string];
   readonly resetValue: string;
   readonly logger: Logger;
   /** True once shutdown began: responses then close their connection so clients move to another replica. */
@@ -55,7 +55,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export function createHandler({ store, pages, choices, resetValue, logger, isDraining }: HandlerOptions): Handler {
-  // One line per outage rather than one per failed request, which would flood the logs under load.
+  // At most one line every 10 s rather than one per failed request, which would flood the logs under load.
   let lastFailureLog = 0;
   let failuresSinceLog = 0;
   const reportStoreFailure = (error: unknown): void => {

@@ -66,9 +66,10 @@ export interface Pages {
   readonly badVote: string;
 }
 
-export function createPages(rawTitle: string, rawChoices: Counts, resetValue: string): Pages {
+export function createPages(rawTitle: string, rawChoices: readonly [string, string], resetValue: string): Pages {
   const title = escapeHtml(rawTitle);
-  const [choice1, choice2] = rawChoices.map(escapeHtml);
+  const choice1 = escapeHtml(rawChoices[0]);
+  const choice2 = escapeHtml(rawChoices[1]);
   const votePage = document(
     title,
     `<form id="ballot" action="/" method="post">

@@ -30,7 +30,7 @@ export interface VoteStore {
 
 export interface VoteStoreOptions {
   readonly redis: RedisEndpoint;
-  readonly choices: Counts;
+  readonly choices: readonly [string, string];
   /** How long a command may wait for its reply before it fails. */
   readonly commandTimeoutMs: number;
   readonly logger: Logger;
