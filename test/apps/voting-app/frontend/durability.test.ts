@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisFsyncIntervalMs } from "../../../../apps/voting-app/redis-persistence.js";
 import { RedisServer } from "../../../support/redis-server.js";
-import { spawnFrontEnd, type FrontEndProcess } from "./process.js";
+import { type FrontEndProcess, spawnFrontEnd, stopFrontEnds } from "./process.js";
 import { postVote, readPage, redisClientFor, request } from "./support.js";
 
 let redis: RedisServer;
@@ -15,8 +15,7 @@ beforeAll(async () => {
   await frontEnd.waitForLog((line) => line["msg"] === "listening" && line["workers"] === 2);
 });
 afterAll(async () => {
-  frontEnd?.child.kill("SIGTERM");
-  await frontEnd?.exited;
+  await stopFrontEnds();
   await redis?.dispose();
 });
 

@@ -1,14 +1,15 @@
 /** The process as Kubernetes runs it: startup checks, SIGTERM, and cluster workers. */
 import { connect } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RedisServer } from "../../../support/redis-server.js";
-import { spawnFrontEnd } from "./process.js";
+import { spawnFrontEnd, stopFrontEnds } from "./process.js";
 import { readPage, request } from "./support.js";
 
 let redis: RedisServer;
 beforeAll(async () => {
   redis = await RedisServer.start();
 });
+afterEach(stopFrontEnds);
 afterAll(async () => {
   await redis?.dispose();
 });

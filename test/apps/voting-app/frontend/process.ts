@@ -19,6 +19,23 @@ export interface FrontEndProcess {
   waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
 }
 
+const running = new Set<FrontEndProcess>();
+
+/**
+ * Stops every front end a test left running (SIGTERM, then SIGKILL after 5 s), so a failed assertion
+ * does not leak servers. Call it from afterEach.
+ */
+export async function stopFrontEnds(): Promise<void> {
+  await Promise.all(
+    [...running].map(async (frontEnd) => {
+      frontEnd.child.kill("SIGTERM");
+      const timer = setTimeout(() => frontEnd.child.kill("SIGKILL"), 5_000);
+      await frontEnd.exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
 export async function spawnFrontEnd(env: Record<string, string>): Promise<FrontEndProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", mainModule], {
@@ -73,5 +90,8 @@ export async function spawnFrontEnd(env: Record<string, string>): Promise<FrontE
       check();
     });
 
-  return { child, url: `http://127.0.0.1:${port}`, logs, output: () => other, exited, waitForLog };
+  const frontEnd = { child, url: `http://127.0.0.1:${port}`, logs, output: () => other, exited, waitForLog };
+  running.add(frontEnd);
+  void exited.then(() => running.delete(frontEnd));
+  return frontEnd;
 }
