@@ -195,6 +195,7 @@ export class AksCluster extends pulumi.ComponentResource {
         clusterName: cluster.name,
         entraId: settings.access.entraId,
         kubeloginMode: settings.access.kubeloginMode,
+        accessRoles: this.managedCluster.deployerAccess ? [this.managedCluster.deployerAccess] : [],
         deleteUnreachable: !production,
       },
       { parent: this },

@@ -19,6 +19,13 @@ export interface AksClusterAccessArgs {
    */
   kubeloginMode?: KubeloginMode;
   /**
+   * Role assignments the kubeconfig's identity needs before the API server accepts its calls, such as the
+   * deployer's AKS RBAC Cluster Admin role with Entra ID. The provider waits for them, so every
+   * Kubernetes object is created after them and deleted before them.
+   * @default []
+   */
+  accessRoles?: pulumi.Resource[];
+  /**
    * Drop Kubernetes resources from state when the cluster is unreachable, so a deleted cluster does not
    * block `pulumi destroy`. Off where an unreachable API (a private cluster, a network blip) must
    * never be mistaken for a deleted one.
@@ -41,6 +48,7 @@ export class AksClusterAccess extends pulumi.ComponentResource {
     super("voting-platform:azure:AksClusterAccess", name, {}, opts);
     const entraId = args.entraId ?? false;
     const mode = args.kubeloginMode ?? "azurecli";
+    const accessRoles = args.accessRoles ?? [];
 
     const credentials = containerservice.listManagedClusterUserCredentialsOutput(
       {
@@ -63,7 +71,9 @@ export class AksClusterAccess extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(
       `${name}-provider`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: args.deleteUnreachable ?? false },
-      { parent: this },
+      // Nothing in the kubeconfig comes from the role assignments, yet with Azure RBAC the API server
+      // answers 403 without them: objects must wait for them on `up`, and go before them on `destroy`.
+      { parent: this, dependsOn: accessRoles },
     );
 
     this.registerOutputs({ kubeconfig: this.kubeconfig });

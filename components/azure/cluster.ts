@@ -123,6 +123,8 @@ export class AksManagedCluster extends pulumi.ComponentResource {
   readonly diagnostics: monitor.DiagnosticSetting;
   /** Role assignments workloads need in place: the deployer's cluster role, network roles. */
   readonly roleAssignments: authorization.RoleAssignment[] = [];
+  /** The deployer's AKS RBAC Cluster Admin role with Entra ID; the program's Kubernetes calls need it. */
+  readonly deployerAccess?: authorization.RoleAssignment;
   readonly kubeletIdentity: pulumi.Output<ClusterIdentity>;
   readonly secretsProviderIdentity: pulumi.Output<ClusterIdentity>;
   readonly oidcIssuerUrl: pulumi.Output<string>;
@@ -204,7 +206,7 @@ export class AksManagedCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.createAccessRoles(name, args, access, role);
+    this.deployerAccess = this.createAccessRoles(name, args, access, role);
 
     this.registerOutputs({
       clusterId: this.cluster.id,
@@ -261,13 +263,16 @@ export class AksManagedCluster extends pulumi.ComponentResource {
     }
   }
 
-  /** Roles granted once the cluster exists: its own network role, the ACI connector's, and the deployer's. */
+  /**
+   * Roles granted once the cluster exists: its own network role, the ACI connector's, and the deployer's,
+   * which is returned for the Kubernetes provider to wait for.
+   */
   private createAccessRoles(
     name: string,
     args: AksManagedClusterArgs,
     access: { controlPlaneIdentity: string; entraId: boolean },
     role: (id: string) => pulumi.Output<string>,
-  ) {
+  ): authorization.RoleAssignment | undefined {
     if (access.controlPlaneIdentity === "SystemAssigned") {
       // Load balancers and public IPs for Services are managed in the node subnet by the control plane.
       this.roleAssignments.push(
@@ -298,15 +303,14 @@ export class AksManagedCluster extends pulumi.ComponentResource {
         ),
       );
     }
-    if (access.entraId) {
-      // With Entra ID and Azure RBAC, Kubernetes authorizes the program's calls by Azure role.
-      this.roleAssignments.push(
-        new authorization.RoleAssignment(
-          `${name}-deployer-cluster-admin`,
-          { scope: this.cluster.id, roleDefinitionId: role(roles.aksRbacClusterAdmin), principalId: args.deployerObjectId },
-          { parent: this },
-        ),
-      );
-    }
+    if (!access.entraId) return undefined;
+    // With Entra ID and Azure RBAC, Kubernetes authorizes the program's calls by Azure role.
+    const deployer = new authorization.RoleAssignment(
+      `${name}-deployer-cluster-admin`,
+      { scope: this.cluster.id, roleDefinitionId: role(roles.aksRbacClusterAdmin), principalId: args.deployerObjectId },
+      { parent: this },
+    );
+    this.roleAssignments.push(deployer);
+    return deployer;
   }
 }

@@ -298,6 +298,15 @@ describe("AksClusterAccess", () => {
     expect(exec?.args).not.toContain("devicecode");
     expect(provider.inputs.deleteUnreachable).toBe("false");
   });
+
+  it("makes the provider wait for the deployer's cluster role with Entra ID, so no object meets a 403", () => {
+    const [admin] = roleFor(prod, roles.aksRbacClusterAdmin);
+    const provider = one(prod, "pulumi:providers:kubernetes");
+    expect(admin).toBeDefined();
+    expect(provider.dependencies).toContain(admin?.urn);
+    const devProvider = one(dev, "pulumi:providers:kubernetes");
+    expect(devProvider.dependencies.filter((urn) => urn.includes("RoleAssignment"))).toEqual([]);
+  });
 });
 
 describe("AksCluster composition", () => {
