@@ -294,8 +294,7 @@ describe("AksClusterAccess", () => {
     const kubeconfig = parse(String(provider.inputs.kubeconfig)) as { users: { user: { exec: { command: string; args: string[] } } }[] };
     const exec = kubeconfig.users[0]?.user.exec;
     expect(exec?.command).toBe("kubelogin");
-    expect(exec?.args.slice(-2)).toEqual(["--login", "azurecli"]);
-    expect(exec?.args).not.toContain("devicecode");
+    expect(exec?.args).toEqual(["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"]);
     expect(provider.inputs.deleteUnreachable).toBe("false");
   });
 

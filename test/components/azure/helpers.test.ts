@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateTokenPassword, tokenApiVersion } from "../../../components/azure/acr-token-password.js";
 import { addonProfiles, maintenanceWindow, networkProfile, systemPoolProfile } from "../../../components/azure/cluster-profile.js";
-import { decodeKubeconfig, useKubeloginMode } from "../../../components/azure/kubeconfig.js";
 import { dnsLabelDomain, globalName, roleDefinitionId, roles } from "../../../components/azure/naming.js";
 
 describe("globalName", () => {
@@ -56,31 +55,6 @@ describe("cluster profiles", () => {
     const window = { day: "Sunday", startTime: "02:00", durationHours: 4, utcOffset: "+00:00" };
     expect(() => maintenanceWindow({ ...window, startTime: "25:00" })).toThrow(/startTime must be HH:MM/);
     expect(() => maintenanceWindow({ ...window, durationHours: 3 })).toThrow(/durationHours must be an integer from 4 to 24/);
-  });
-});
-
-describe("useKubeloginMode", () => {
-  const exec = [
-    "apiVersion: v1",
-    "users:",
-    "- name: clusterUser",
-    "  user:",
-    "    exec:",
-    "      command: kubelogin",
-    "      args: [get-token, --server-id, abc, --login, devicecode]",
-  ].join("\n");
-
-  it("replaces the interactive device code sign-in", () => {
-    const result = useKubeloginMode(exec, "azurecli");
-    expect(result).toContain("- azurecli");
-    expect(result).not.toContain("devicecode");
-    expect(result).toContain("- --server-id");
-  });
-
-  it("leaves kubeconfigs without kubelogin alone", () => {
-    const local = "apiVersion: v1\nusers:\n- name: u\n  user:\n    token: abc\n";
-    expect(useKubeloginMode(local, "azurecli")).toBe(local);
-    expect(decodeKubeconfig(Buffer.from(local).toString("base64"))).toBe(local);
   });
 });
 
