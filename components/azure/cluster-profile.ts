@@ -123,6 +123,17 @@ export function addonProfiles(options: AddonOptions): Record<string, AddonProfil
   return profiles;
 }
 
+/**
+ * The add-on profile under `key` in what AKS reports, whatever the casing: AKS returns keys in the casing
+ * they were last written in, and a portal or CLI edit can turn `azureKeyvaultSecretsProvider` into
+ * `azurekeyvaultsecretsprovider`.
+ */
+export function addonProfile<T>(profiles: Record<string, T> | undefined, key: string): T | undefined {
+  const wanted = key.toLowerCase();
+  const found = Object.keys(profiles ?? {}).find((candidate) => candidate.toLowerCase() === wanted);
+  return found === undefined ? undefined : profiles?.[found];
+}
+
 /** A weekly maintenance window. */
 export interface MaintenanceWindowOptions {
   day: string;

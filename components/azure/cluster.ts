@@ -4,6 +4,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity/index.js"
 import * as monitor from "@pulumi/azure-native/monitor/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  addonProfile,
   addonProfiles,
   autoscaledCountPaths,
   maintenanceWindow,
@@ -188,7 +189,7 @@ export class AksManagedCluster extends pulumi.ComponentResource {
       requireIdentity(name, "kubelet", profile?.kubeletidentity),
     );
     this.secretsProviderIdentity = this.cluster.addonProfiles.apply((profiles) =>
-      requireIdentity(name, addons.secretsProvider, profiles?.[addons.secretsProvider]?.identity),
+      requireIdentity(name, addons.secretsProvider, addonProfile(profiles, addons.secretsProvider)?.identity),
     );
     this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
 
@@ -296,7 +297,9 @@ export class AksManagedCluster extends pulumi.ComponentResource {
           {
             scope: args.virtualNodesSubnet.id,
             roleDefinitionId: role(roles.networkContributor),
-            principalId: this.cluster.addonProfiles.apply((profiles) => profiles?.[addons.virtualNodes]?.identity?.objectId ?? ""),
+            principalId: this.cluster.addonProfiles.apply(
+              (profiles) => requireIdentity(name, addons.virtualNodes, addonProfile(profiles, addons.virtualNodes)?.identity).objectId,
+            ),
             principalType: "ServicePrincipal",
           },
           { parent: this },

@@ -17,7 +17,7 @@ export function roleDefinitionId(subscriptionId: string, role: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
 }
 
-/** AKS add-on profile keys; ARM matches them case-sensitively. */
+/** AKS add-on profile keys, in the casing AKS documents; read them back with `addonProfile()`, which ignores case. */
 export const addons = {
   monitoring: "omsagent",
   secretsProvider: "azureKeyvaultSecretsProvider",
