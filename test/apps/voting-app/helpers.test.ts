@@ -1,9 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { defaultDnsLabel, loadBalancerUrl } from "../../../apps/voting-app/exposure.js";
-import { contentTag, frontendContextDir, ownImagePort, ownImageUser } from "../../../apps/voting-app/frontend-image.js";
+import { contentTag, isIgnored, parseDockerignore } from "../../../apps/voting-app/build-context.js";
+import { frontendContextDir, ownImagePort, ownImageUser } from "../../../apps/voting-app/frontend-image.js";
 import { frontendProfile } from "../../../apps/voting-app/frontend.js";
 import { objectLabels, selectorLabels } from "../../../apps/voting-app/labels.js";
 import { podSecurityLabels } from "../../../apps/voting-app/pod-security.js";
@@ -96,24 +97,91 @@ describe("our front end image", () => {
 });
 
 describe("contentTag", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "vote-front-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(path.join(frontendContextDir, "src"), path.join(dir, "src"), { recursive: true });
-  cpSync(path.join(frontendContextDir, ".dockerignore"), path.join(dir, ".dockerignore"));
-  writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  /** A copy of the front end's build context (sources, .dockerignore, Dockerfile) to change at will. */
+  const context = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "vote-front-"));
+    dirs.push(dir);
+    cpSync(path.join(frontendContextDir, "src"), path.join(dir, "src"), { recursive: true });
+    cpSync(path.join(frontendContextDir, ".dockerignore"), path.join(dir, ".dockerignore"));
+    writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
+    return dir;
+  };
 
   it("is stable for the same sources", () => {
+    const dir = context();
     expect(contentTag(dir)).toMatch(/^src-[0-9a-f]{12}$/);
     expect(contentTag(dir)).toBe(contentTag(dir));
+    expect(contentTag(context())).toBe(contentTag(dir));
   });
 
   it("changes when a source changes, and ignores what .dockerignore leaves out of the build", () => {
+    const dir = context();
     const before = contentTag(dir);
     cpSync(path.join(dir, "src"), path.join(dir, "node_modules"), { recursive: true });
     writeFileSync(path.join(dir, "build.tsbuildinfo"), "{}");
     expect(contentTag(dir)).toBe(before);
     writeFileSync(path.join(dir, "src", "extra.ts"), "export {};\n");
     expect(contentTag(dir)).not.toBe(before);
+  });
+
+  it("changes when only the Dockerfile changes, though .dockerignore leaves it out of the context", () => {
+    const dir = context();
+    const before = contentTag(dir);
+    writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\nUSER 10001:10001\n");
+    expect(contentTag(dir)).not.toBe(before);
+  });
+
+  it("changes when .dockerignore changes", () => {
+    const dir = context();
+    const before = contentTag(dir);
+    writeFileSync(path.join(dir, ".dockerignore"), `${readFileSync(path.join(dir, ".dockerignore"), "utf8")}# a comment\n`);
+    expect(contentTag(dir)).not.toBe(before);
+  });
+
+  it("changes when a file's mode changes, as docker-build's own hash does", () => {
+    const dir = context();
+    const before = contentTag(dir);
+    chmodSync(path.join(dir, "src", "main.ts"), 0o755);
+    expect(contentTag(dir)).not.toBe(before);
+  });
+
+  it("reads patterns from the context's root, as Docker does: src/node_modules is part of the build", () => {
+    const dir = context();
+    const before = contentTag(dir);
+    mkdirSync(path.join(dir, "src", "node_modules"));
+    writeFileSync(path.join(dir, "src", "node_modules", "shim.ts"), "export {};\n");
+    expect(contentTag(dir)).not.toBe(before);
+  });
+
+  it("prefers <Dockerfile>.dockerignore to the context's .dockerignore, as BuildKit does", () => {
+    const dir = context();
+    writeFileSync(path.join(dir, "Dockerfile.dockerignore"), "src/extra.ts\n");
+    const before = contentTag(dir);
+    writeFileSync(path.join(dir, "src", "extra.ts"), "export {};\n");
+    expect(contentTag(dir)).toBe(before);
+  });
+});
+
+describe("dockerignore patterns", () => {
+  const rules = parseDockerignore("# build output\n/dist/\n**/*.map\nnode_modules\n*.md\n!README.md\nsrc/gen-?.ts\n");
+
+  it.each([
+    ["dist/main.js", true],
+    ["src/dist/main.js", false],
+    ["src/main.js.map", true],
+    ["main.js.map", true],
+    ["node_modules/redis/index.js", true],
+    ["src/node_modules/x.js", false],
+    ["CHANGELOG.md", true],
+    ["README.md", false],
+    ["docs/guide.md", false],
+    ["src/gen-a.ts", true],
+    ["src/gen-ab.ts", false],
+    ["src/main.ts", false],
+  ])("%s is ignored: %s", (file, ignored) => {
+    expect(isIgnored(rules, file)).toBe(ignored);
   });
 });
 
