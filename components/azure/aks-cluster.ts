@@ -8,7 +8,7 @@ import { AksClusterAccess } from "./cluster-access.js";
 import { AksManagedCluster } from "./cluster.js";
 import { AksKeyVault } from "./key-vault.js";
 import { AksMonitoring } from "./monitoring.js";
-import { dnsLabelDomain, globalName, localNames } from "./naming.js";
+import { containerInsightsRuleName, dnsLabelDomain, globalName, localNames } from "./naming.js";
 import { AksNetwork } from "./network.js";
 import { AksNodePools } from "./node-pools.js";
 import { AksRegistry } from "./registry.js";
@@ -95,7 +95,15 @@ export class AksCluster extends pulumi.ComponentResource {
 
     this.monitoring = new AksMonitoring(
       `${name}-monitoring`,
-      { resourceGroupName, location, workspaceName: names.workspace, retentionDays: settings.logRetentionDays, protect, tags },
+      {
+        resourceGroupName,
+        location,
+        workspaceName: names.workspace,
+        containerInsightsRuleName: containerInsightsRuleName(location, names.cluster),
+        retentionDays: settings.logRetentionDays,
+        protect,
+        tags,
+      },
       { parent: this },
     );
 
@@ -111,6 +119,7 @@ export class AksCluster extends pulumi.ComponentResource {
         deployerObjectId: client.objectId,
         nodeSubnetId: this.network.nodeSubnet.id,
         workspaceId: this.monitoring.workspace.id,
+        containerInsightsRuleId: this.monitoring.containerInsightsRule.id,
         network: settings.network,
         systemPool: settings.systemPool,
         kubernetesVersion: settings.kubernetesVersion,

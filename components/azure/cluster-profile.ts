@@ -97,7 +97,7 @@ export function networkProfile(options: ClusterNetworkOptions): NetworkProfile {
 
 /** What the add-ons need from the rest of the platform. */
 export interface AddonOptions {
-  /** Log Analytics workspace of Container Insights. */
+  /** Log Analytics workspace of Container Insights; its data collection rule must send there too. */
   workspaceId: pulumi.Input<string>;
   /** How often the Secrets Store CSI driver re-reads mounted secrets, e.g. `2m`. */
   secretRotationInterval: string;
@@ -110,7 +110,9 @@ export interface AddonOptions {
 /** The add-on profiles, keyed exactly as ARM expects them. */
 export function addonProfiles(options: AddonOptions): Record<string, AddonProfile> {
   const profiles: Record<string, AddonProfile> = {
-    [addons.monitoring]: { enabled: true, config: { logAnalyticsWorkspaceResourceID: options.workspaceId } },
+    // useAADAuth: the agent signs in with the add-on's managed identity and sends what the cluster's data
+    // collection rule asks for, instead of using the workspace's shared key.
+    [addons.monitoring]: { enabled: true, config: { logAnalyticsWorkspaceResourceID: options.workspaceId, useAADAuth: "true" } },
     [addons.secretsProvider]: {
       enabled: true,
       config: { enableSecretRotation: "true", rotationPollInterval: options.secretRotationInterval },

@@ -33,6 +33,8 @@ export interface AksManagedClusterArgs {
   nodeSubnetId: pulumi.Input<string>;
   /** Log Analytics workspace for Container Insights and the control-plane logs. */
   workspaceId: pulumi.Input<string>;
+  /** Container Insights' data collection rule, sending to `workspaceId`; the cluster is associated with it. */
+  containerInsightsRuleId: pulumi.Input<string>;
   /** Network profile: CNI mode, policy engine, service CIDR. */
   network: ClusterNetworkOptions;
   /** The system node pool. */
@@ -122,6 +124,8 @@ export class AksManagedCluster extends pulumi.ComponentResource {
   readonly controlPlaneIdentity?: managedidentity.UserAssignedIdentity;
   readonly maintenance: containerservice.MaintenanceConfiguration[] = [];
   readonly diagnostics: monitor.DiagnosticSetting;
+  /** The association that makes Container Insights' agent on this cluster follow its data collection rule. */
+  readonly containerInsights: monitor.DataCollectionRuleAssociation;
   /** Role assignments workloads need in place: the deployer's cluster role, network roles. */
   readonly roleAssignments: authorization.RoleAssignment[] = [];
   /** The deployer's AKS RBAC Cluster Admin role with Entra ID; the program's Kubernetes calls need it. */
@@ -207,6 +211,17 @@ export class AksManagedCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.containerInsights = new monitor.DataCollectionRuleAssociation(
+      `${name}-container-insights`,
+      {
+        // The name Azure's onboarding uses, and which the portal looks for.
+        associationName: "ContainerInsightsExtension",
+        resourceUri: this.cluster.id,
+        dataCollectionRuleId: args.containerInsightsRuleId,
+        description: "Container Insights for this cluster; deleting it stops the collection of container logs and metrics.",
+      },
+      { parent: this },
+    );
     this.deployerAccess = this.createAccessRoles(name, args, access, role);
 
     this.registerOutputs({
@@ -214,6 +229,7 @@ export class AksManagedCluster extends pulumi.ComponentResource {
       kubeletIdentity: this.kubeletIdentity,
       oidcIssuerUrl: this.oidcIssuerUrl,
       diagnosticsId: this.diagnostics.id,
+      containerInsightsId: this.containerInsights.id,
     });
   }
 

@@ -59,6 +59,14 @@ export function localNames(base: string) {
   };
 }
 
+/**
+ * Name of Container Insights' data collection rule: `MSCI-<region>-<cluster>`, the name Azure's own
+ * onboarding gives it, cut to the 64 characters a rule name allows.
+ */
+export function containerInsightsRuleName(location: string, clusterName: string): string {
+  return `MSCI-${location}-${clusterName}`.slice(0, 64);
+}
+
 /** The zone where the DNS labels of a region's public IPs live: `<label>.<region>.cloudapp.azure.com`. */
 export function dnsLabelDomain(location: string): string {
   return `${location}.cloudapp.azure.com`;

@@ -28,7 +28,7 @@ const tenantId = (ctx: MockContext) => mockUuid(`${ctx.stack}/tenant`);
 const armTypes: Record<string, { arm: string; nameInput: string; compact?: boolean }> = {
   "azure-native:network:VirtualNetwork": { arm: "Microsoft.Network/virtualNetworks", nameInput: "virtualNetworkName" },
   "azure-native:operationalinsights:Workspace": { arm: "Microsoft.OperationalInsights/workspaces", nameInput: "workspaceName" },
-  "azure-native:operationsmanagement:Solution": { arm: "Microsoft.OperationsManagement/solutions", nameInput: "solutionName" },
+  "azure-native:monitor:DataCollectionRule": { arm: "Microsoft.Insights/dataCollectionRules", nameInput: "dataCollectionRuleName" },
   "azure-native:containerservice:ManagedCluster": { arm: "Microsoft.ContainerService/managedClusters", nameInput: "resourceName" },
   "azure-native:containerregistry:Registry": { arm: "Microsoft.ContainerRegistry/registries", nameInput: "registryName", compact: true },
   "azure-native:keyvault:Vault": { arm: "Microsoft.KeyVault/vaults", nameInput: "vaultName" },
@@ -100,6 +100,8 @@ function computed(type: string, id: string, name: string, inputs: Inputs, ctx: M
       const vault = String(inputs.vaultName);
       return { properties: { ...record(inputs.properties), secretUri: `https://${vault}.vault.azure.net/secrets/${name}` } };
     }
+    case "azure-native:monitor:DataCollectionRule":
+      return { immutableId: `dcr-${createHash("sha256").update(id).digest("hex").slice(0, 32)}`, provisioningState: "Succeeded" };
     case "azure-native:operationalinsights:Workspace":
       return { customerId: mockUuid(`${id}/customer`), provisioningState: "Succeeded" };
     case "azure-native:managedidentity:UserAssignedIdentity":
@@ -133,6 +135,13 @@ function armResource(type: string, name: string, inputs: Inputs, ctx: MockContex
     const assignment = text(inputs.roleAssignmentName) ?? mockUuid(`${ctx.stack}/${name}`);
     const id = `${String(inputs.scope)}/providers/Microsoft.Authorization/roleAssignments/${assignment}`;
     return { id, state: { ...inputs, name: assignment, principalType: inputs.principalType ?? "User" } };
+  }
+  if (type === "azure-native:monitor:DataCollectionRuleAssociation") {
+    const association = text(inputs.associationName) ?? autoName(name, ctx, type);
+    return {
+      id: `${String(inputs.resourceUri)}/providers/Microsoft.Insights/dataCollectionRuleAssociations/${association}`,
+      state: { ...inputs, name: association, provisioningState: "Succeeded" },
+    };
   }
   if (type === "azure-native:monitor:DiagnosticSetting") {
     const setting = text(inputs.name) ?? autoName(name, ctx, type);

@@ -169,12 +169,37 @@ describe("AksCluster identity and access", () => {
 });
 
 describe("AksCluster add-ons and operations", () => {
-  it("wires Container Insights to the workspace with the exact key casing", () => {
+  it("wires Container Insights to the workspace with the exact key casing, signing in with its managed identity", () => {
     const workspace = one(dev, "azure-native:operationalinsights:Workspace");
-    expect(at(cluster(dev).inputs.addonProfiles, "omsagent")).toEqual({ enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace.id } });
+    expect(at(cluster(dev).inputs.addonProfiles, "omsagent")).toEqual({ enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace.id, useAADAuth: "true" } });
     expect(workspace.inputs).toMatchObject({ retentionInDays: 30, sku: { name: "PerGB2018" } });
     expect(one(prod, "azure-native:operationalinsights:Workspace").inputs.retentionInDays).toBe(90);
-    expect(one(dev, "azure-native:operationsmanagement:Solution").inputs).toMatchObject({ solutionName: "ContainerInsights(log-dev-aks)", properties: { workspaceResourceId: workspace.id } });
+  });
+
+  it("collects Container Insights through a data collection rule to the workspace, associated with the cluster", () => {
+    const workspace = one(dev, "azure-native:operationalinsights:Workspace");
+    const rule = one(dev, "azure-native:monitor:DataCollectionRule");
+    expect(rule.inputs).toMatchObject({ dataCollectionRuleName: "MSCI-westeurope-aks-dev-aks", resourceGroupName: "rg-dev-aks", location: "westeurope", kind: "Linux" });
+    expect(rule.inputs.dataSources).toEqual({
+      extensions: [
+        {
+          name: "ContainerInsightsExtension",
+          extensionName: "ContainerInsights",
+          streams: ["Microsoft-ContainerInsights-Group-Default"],
+          extensionSettings: { dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Off", enableContainerLogV2: true } },
+        },
+      ],
+    });
+    expect(rule.inputs.destinations).toEqual({ logAnalytics: [{ name: "ciworkspace", workspaceResourceId: workspace.id }] });
+    expect(rule.inputs.dataFlows).toEqual([{ streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["ciworkspace"] }]);
+    const association = one(dev, "azure-native:monitor:DataCollectionRuleAssociation");
+    expect(association.inputs).toMatchObject({ associationName: "ContainerInsightsExtension", resourceUri: cluster(dev).id, dataCollectionRuleId: rule.id });
+    expect(association.dependencies).toEqual(expect.arrayContaining([cluster(dev).urn, rule.urn]));
+  });
+
+  it("no longer installs the legacy ContainerInsights solution, which worked by the workspace key", () => {
+    expect(all(dev, "azure-native:operationsmanagement:Solution")).toEqual([]);
+    expect(all(prod, "azure-native:operationsmanagement:Solution")).toEqual([]);
   });
 
   it("sends the control-plane logs to the workspace", () => {

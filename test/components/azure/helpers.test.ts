@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateTokenPassword, tokenApiVersion } from "../../../components/azure/acr-token-password.js";
 import { addonProfiles, maintenanceWindow, networkProfile, systemPoolProfile } from "../../../components/azure/cluster-profile.js";
-import { dnsLabelDomain, globalName, roleDefinitionId, roles } from "../../../components/azure/naming.js";
+import { containerInsightsRuleName, dnsLabelDomain, globalName, roleDefinitionId, roles } from "../../../components/azure/naming.js";
 
 describe("globalName", () => {
   it("fits each kind's limits with the suffix kept whole", () => {
@@ -28,6 +28,11 @@ describe("Azure ids", () => {
       aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     });
     expect(dnsLabelDomain("westeurope")).toBe("westeurope.cloudapp.azure.com");
+  });
+
+  it("names Container Insights' rule as Azure's onboarding does, within 64 characters", () => {
+    expect(containerInsightsRuleName("westeurope", "aks-dev-aks")).toBe("MSCI-westeurope-aks-dev-aks");
+    expect(containerInsightsRuleName("southeastasia", `aks-${"x".repeat(60)}`)).toHaveLength(64);
   });
 });
 
