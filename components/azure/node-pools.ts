@@ -73,8 +73,16 @@ export class AksNodePools extends pulumi.ComponentResource {
             : { upgradeSettings: { maxSurge } }),
           tags: args.tags ?? {},
         },
-        // The autoscaler owns the count of an autoscaled pool.
-        { parent: this, ignoreChanges: autoscaledCountPaths(autoscaled, "count") },
+        {
+          parent: this,
+          // The autoscaler owns the count of an autoscaled pool.
+          ignoreChanges: autoscaledCountPaths(autoscaled, "count"),
+          // A pool's VM size (and a few other properties) cannot change in place, so azure-native replaces
+          // the AgentPool; the replacement has the same fixed agentPoolName, which AKS refuses while the old
+          // pool exists. Delete first: the pool's nodes go away before the new ones come up, so the pods
+          // on them wait for the new nodes (or run elsewhere).
+          deleteBeforeReplace: true,
+        },
       );
     });
 

@@ -125,6 +125,12 @@ describe("AksCluster user pools", () => {
     expect(cluster(options).ignoreChanges).toEqual(["agentPoolProfiles[0].count"]);
   });
 
+  it("deletes a pool before its replacement, which takes the same fixed name", () => {
+    for (const pool of [...all(options, "azure-native:containerservice:AgentPool"), ...all(prod, "azure-native:containerservice:AgentPool")]) {
+      expect(pool.deleteBeforeReplace, pool.name).toBe(true);
+    }
+  });
+
   it("runs the prod app pool across zones with the autoscaler", () => {
     expect(one(prod, "azure-native:containerservice:AgentPool").inputs).toMatchObject({ agentPoolName: "apps", vmSize: "Standard_D4s_v5", availabilityZones: ["1", "2", "3"], minCount: 3, maxCount: 9 });
   });
