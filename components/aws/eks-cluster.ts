@@ -204,12 +204,15 @@ export class EksCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // CoreDNS and the EBS CSI controller are Deployments: EKS reports them active once they run on nodes.
+    // CoreDNS, the EBS CSI controller and the metrics server are Deployments: EKS reports them active
+    // once they run on nodes.
     const coredns = addon("coredns", { waitFor: nodeGroupResources });
     const ebsCsi = addon("aws-ebs-csi-driver", {
       irsa: irsa("kube-system", "ebs-csi-controller-sa", managedPolicies.ebsCsi),
       waitFor: nodeGroupResources,
     });
+    // The resource metrics API that HorizontalPodAutoscalers read CPU from; EKS has none without it.
+    const metricsServer = addon("metrics-server", { waitFor: nodeGroupResources });
     const storageClass = this.createStorageClass(name, provider, ebsCsi);
     const lbController = new LoadBalancerController(
       `${name}-lb-controller`,
@@ -247,7 +250,16 @@ export class EksCluster extends pulumi.ComponentResource {
       storageClassName,
       registry,
       fargate: { podLabels: { ...fargatePodLabels } },
-      readiness: [...nodeGroupResources, vpcCni.addon, kubeProxy.addon, coredns.addon, ebsCsi.addon, lbController.release, storageClass],
+      readiness: [
+        ...nodeGroupResources,
+        vpcCni.addon,
+        kubeProxy.addon,
+        coredns.addon,
+        ebsCsi.addon,
+        metricsServer.addon,
+        lbController.release,
+        storageClass,
+      ],
     };
     this.vpcId = vpc.vpcId;
     this.clusterName = controlPlane.name;

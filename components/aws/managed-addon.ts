@@ -5,7 +5,7 @@ import { IrsaRole } from "./irsa-role.js";
 export interface ManagedAddonArgs {
   /** The cluster to install the add-on in. */
   clusterName: pulumi.Input<string>;
-  /** The add-on's EKS name: `vpc-cni`, `coredns`, `kube-proxy`, `aws-ebs-csi-driver`. */
+  /** The add-on's EKS name: `vpc-cni`, `coredns`, `kube-proxy`, `aws-ebs-csi-driver`, `metrics-server`. */
   addonName: string;
   /** The cluster's Kubernetes version, which the add-on version must fit. */
   kubernetesVersion: string;

@@ -15,7 +15,7 @@ const addonVersionPattern = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 export const controlPlaneLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 export type ControlPlaneLogType = (typeof controlPlaneLogTypes)[number];
 /** The managed add-ons the platform installs, by their EKS names. */
-export const eksAddonNames = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"] as const;
+export const eksAddonNames = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server"] as const;
 export type EksAddonName = (typeof eksAddonNames)[number];
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

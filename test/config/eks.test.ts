@@ -67,10 +67,10 @@ describe("EKS config defaults", () => {
   it("read add-on version pins and node group records", () => {
     const settings = eks({
       ...dev,
-      eksAddonVersions: '["vpc-cni=v1.19.5-eksbuild.1"]',
+      eksAddonVersions: '["vpc-cni=v1.19.5-eksbuild.1","metrics-server=v0.8.0-eksbuild.2"]',
       eksNodeGroups: '["name=arm,instanceTypes=m7g.large|c7g.large,taints=dedicated=arm:NoExecute"]',
     });
-    expect(settings.addonVersions).toEqual({ "vpc-cni": "v1.19.5-eksbuild.1" });
+    expect(settings.addonVersions).toEqual({ "vpc-cni": "v1.19.5-eksbuild.1", "metrics-server": "v0.8.0-eksbuild.2" });
     expect(settings.nodeGroups).toEqual([
       expect.objectContaining({ name: "arm", architecture: "arm64", taints: [{ key: "dedicated", value: "arm", effect: "NO_EXECUTE" }] }),
     ]);
@@ -102,7 +102,7 @@ describe("bad EKS config", () => {
     ["a malformed ARN", { eksAdminPrincipalArns: '["arn:aws:iam::1234:role/admins"]' }, "voting-platform:eksAdminPrincipalArns", /IAM role or user ARN/],
     ["a retention CloudWatch does not offer", { eksLogRetentionDays: "10" }, "voting-platform:eksLogRetentionDays", /1, 3, 5, 7, 14, 30/],
     ["an unknown log type", { eksLogTypes: '["api","kubelet"]' }, "voting-platform:eksLogTypes", /\[1\]: expected one of api, audit, authenticator, controllerManager, scheduler/],
-    ["a pin for an add-on we do not install", { eksAddonVersions: '["metrics-server=v0.7.2-eksbuild.1"]' }, "voting-platform:eksAddonVersions", /metrics-server is not one/],
+    ["a pin for an add-on we do not install", { eksAddonVersions: '["aws-efs-csi-driver=v2.1.8-eksbuild.1"]' }, "voting-platform:eksAddonVersions", /aws-efs-csi-driver is not one/],
     ["a malformed add-on version", { eksAddonVersions: '["coredns=1.11"]' }, "voting-platform:eksAddonVersions", /coredns=1\.11 is not one/],
     ["a NAT mode that does not exist", { eksNatGateways: "none" }, "voting-platform:eksNatGateways", /one of single, perAz/],
   ])("rejects %s, naming the key, the value and what is accepted", (_, override, key, expected) => {

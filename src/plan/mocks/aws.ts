@@ -197,6 +197,7 @@ const addonVersions: Record<string, Record<string, string>> = {
   "kube-proxy": { "1.31": "v1.31.7-eksbuild.7", "1.32": "v1.32.3-eksbuild.7", "1.33": "v1.33.0-eksbuild.2" },
   coredns: { "1.31": "v1.11.4-eksbuild.10", "1.32": "v1.11.4-eksbuild.10", "1.33": "v1.12.1-eksbuild.2" },
   "aws-ebs-csi-driver": { "1.31": "v1.44.0-eksbuild.1", "1.32": "v1.44.0-eksbuild.1", "1.33": "v1.44.0-eksbuild.1" },
+  "metrics-server": { "1.31": "v0.8.0-eksbuild.2", "1.32": "v0.8.0-eksbuild.2", "1.33": "v0.8.0-eksbuild.2" },
 };
 
 const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {

@@ -262,17 +262,20 @@ describe("Fargate profile", () => {
 });
 
 describe("managed add-ons", () => {
-  it("installs the four add-ons at the newest versions EKS offers for the cluster's Kubernetes version", () => {
-    expect(all(dev, T.addon).map((a) => [a.inputs.addonName, a.inputs.addonVersion])).toEqual(
+  it("installs the five add-ons at the newest versions EKS offers for the cluster's Kubernetes version", () => {
+    const versions = all(dev, T.addon).map((a) => [a.inputs.addonName, a.inputs.addonVersion]);
+    expect(versions).toHaveLength(5);
+    expect(versions).toEqual(
       expect.arrayContaining([
         ["vpc-cni", "v1.19.5-eksbuild.3"],
         ["kube-proxy", "v1.33.0-eksbuild.2"],
         ["coredns", "v1.12.1-eksbuild.2"],
         ["aws-ebs-csi-driver", "v1.44.0-eksbuild.1"],
+        ["metrics-server", "v0.8.0-eksbuild.2"],
       ]),
     );
     const lookups = dev.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs);
-    expect(lookups).toHaveLength(4);
+    expect(lookups).toHaveLength(5);
     for (const lookup of lookups) expect(lookup).toMatchObject({ kubernetesVersion: "1.33", mostRecent: true });
   });
 
@@ -283,14 +286,23 @@ describe("managed add-ons", () => {
     expect(addon(dev, "aws-ebs-csi-driver").inputs.serviceAccountRoleArn).toBe(roleOf(dev, "aws-ebs-csi-driver-irsa-role").outputs.arn);
   });
 
+  it("serves the resource metrics the app's HorizontalPodAutoscaler scales on, without an AWS role", () => {
+    for (const c of [dev, prod]) {
+      const metrics = addon(c, "metrics-server");
+      expect(metrics.inputs).toMatchObject({ clusterName: one(c, T.cluster).outputs.name, addonName: "metrics-server" });
+      expect(metrics.inputs.serviceAccountRoleArn).toBeUndefined();
+    }
+  });
+
   it("resolves conflicts to OVERWRITE, so the declared configuration wins", () => {
     for (const a of all(dev, T.addon)) expect(a.inputs).toMatchObject({ resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
   });
 
-  it("starts CoreDNS and the EBS CSI driver after the nodes they run on", () => {
+  it("starts CoreDNS, the EBS CSI driver and the metrics server after the nodes they run on", () => {
     const nodeGroup = one(dev, T.nodeGroup).urn;
     expect(addon(dev, "coredns").dependencies).toContain(nodeGroup);
     expect(addon(dev, "aws-ebs-csi-driver").dependencies).toContain(nodeGroup);
+    expect(addon(dev, "metrics-server").dependencies).toContain(nodeGroup);
     expect(addon(dev, "vpc-cni").dependencies).not.toContain(nodeGroup);
   });
 });
