@@ -190,7 +190,7 @@ export class EksCluster extends pulumi.ComponentResource {
         ),
     );
     const nodeGroupResources = nodes.map((n) => n.nodeGroup);
-    new FargateProfile(
+    const fargate = new FargateProfile(
       `${name}-fargate`,
       {
         clusterName: controlPlane.name,
@@ -257,6 +257,9 @@ export class EksCluster extends pulumi.ComponentResource {
         coredns.addon,
         ebsCsi.addon,
         metricsServer.addon,
+        // Pods made before the profile exists are scheduled on nodes and stay there; and on destroy the
+        // profile must outlive the pods it runs.
+        fargate.profile,
         lbController.release,
         storageClass,
       ],

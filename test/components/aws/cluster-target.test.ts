@@ -57,12 +57,13 @@ describe("the EKS ClusterTarget", () => {
     expect(await Promise.all(target.exposure.dependsOn.map(urnOf))).toEqual([one(dev, "kubernetes:helm.sh/v3:Release").urn]);
   });
 
-  it("is ready once node groups, add-ons, the controller and the StorageClass are", async () => {
+  it("is ready once node groups, add-ons, the Fargate profile, the controller and the StorageClass are", async () => {
     const target = devSeen.target as ClusterTarget;
     const readiness = await Promise.all(target.readiness.map(urnOf));
     const expected = [
       ...all(dev, "aws:eks/nodeGroup:NodeGroup"),
       ...all(dev, "aws:eks/addon:Addon"),
+      one(dev, "aws:eks/fargateProfile:FargateProfile"),
       one(dev, "kubernetes:helm.sh/v3:Release"),
       one(dev, "kubernetes:storage.k8s.io/v1:StorageClass"),
     ].map((r) => r.urn);

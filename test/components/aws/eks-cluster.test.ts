@@ -259,6 +259,13 @@ describe("Fargate profile", () => {
     const privateIds = all(dev, T.subnet).filter((s) => s.name.includes("-private-")).map((s) => s.id);
     expect(profile.inputs.subnetIds).toEqual(privateIds);
   });
+
+  it("exists before the app's front end pods, which would otherwise be scheduled on nodes for good", () => {
+    for (const c of [dev, prod]) {
+      const front = all(c, "kubernetes:apps/v1:Deployment").find((d) => (d.inputs.metadata as { name?: string }).name === "vote-front");
+      expect(front?.dependencies).toContain(one(c, T.fargate).urn);
+    }
+  });
 });
 
 describe("managed add-ons", () => {
