@@ -28,7 +28,10 @@ const roleAssignment = "azure-native:authorization:RoleAssignment";
 
 let dev: Capture;
 let prod: Capture;
-/** dev with the optional features on: virtual nodes, a user pool, a user-assigned identity, a private API. */
+/**
+ * dev with the optional features on: virtual nodes, a user pool, a user-assigned identity, a private API;
+ * and without the stack file's zones, as in a region that has none.
+ */
 let options: Capture;
 
 beforeAll(async () => {
@@ -39,6 +42,7 @@ beforeAll(async () => {
     aksControlPlaneIdentity: "UserAssigned",
     aksPrivateCluster: "true",
     aksAutoscaler: "true",
+    aksZones: undefined,
     aksUserPools: JSON.stringify(["name=batch,vmSize=Standard_D2s_v5,count=1,minCount=0,maxCount=3", "name=fixed,vmSize=Standard_D2s_v5,count=2"]),
   });
 });
@@ -84,12 +88,16 @@ describe("AksCluster network", () => {
 });
 
 describe("AksCluster system pool", () => {
-  it("runs 3 VMSS nodes of Standard_B2ms in dev, without zones or the autoscaler", () => {
+  it("runs 3 VMSS nodes of Standard_B2ms in dev, one per zone of westeurope, without the autoscaler", () => {
     const pool = (cluster(dev).inputs.agentPoolProfiles as Inputs[])[0];
     expect(pool).toMatchObject({ name: "system", mode: "System", type: "VirtualMachineScaleSets", count: 3, vmSize: "Standard_B2ms", enableAutoScaling: false, osDiskType: "Managed", maxPods: 30, upgradeSettings: { maxSurge: "1" } });
-    expect(pool?.availabilityZones).toBeUndefined();
+    expect(pool?.availabilityZones).toEqual(["1", "2", "3"]);
     expect(pool?.nodeTaints).toBeUndefined();
     expect(cluster(dev).ignoreChanges).toEqual([]);
+  });
+
+  it("leaves zones out when a fork removes them for a region without zones", () => {
+    expect((cluster(options).inputs.agentPoolProfiles as Inputs[])[0]?.availabilityZones).toBeUndefined();
   });
 
   it("spreads prod across zones 1-3 with the autoscaler, and leaves the count to it", () => {
