@@ -140,7 +140,7 @@ export class EksCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     const kubeconfig = this.kubeconfig(controlPlane, args.region);
-    const provider = this.createProvider(name, controlPlane, kubeconfig);
+    const provider = this.createProvider(name, args.clusterName, controlPlane, kubeconfig);
 
     const addon = (addonName: EksAddonName, extra: Partial<ConstructorParameters<typeof ManagedAddon>[1]> = {}) =>
       new ManagedAddon(
@@ -286,10 +286,16 @@ export class EksCluster extends pulumi.ComponentResource {
     );
   }
 
-  private createProvider(name: string, controlPlane: ControlPlane, kubeconfig: pulumi.Output<string>): Provider {
+  private createProvider(name: string, clusterName: string, controlPlane: ControlPlane, kubeconfig: pulumi.Output<string>): Provider {
     return new Provider(
       `${name}-k8s`,
-      { kubeconfig },
+      {
+        kubeconfig,
+        // Known before anything exists: when an update of the cluster leaves the kubeconfig unknown in a
+        // preview, the provider is updated, not replaced with every object it manages. Only another
+        // cluster name, which is another cluster, replaces it.
+        clusterIdentifier: clusterName,
+      },
       // Where our access comes from access entries, the API answers 401 until they exist.
       { parent: this, dependsOn: controlPlane.adminAccess },
     );

@@ -339,6 +339,16 @@ describe("default StorageClass", () => {
   });
 });
 
+describe("the Kubernetes provider", () => {
+  it("is tied to the cluster by its name, known up front, so an unknown kubeconfig never replaces it", () => {
+    for (const [c, name] of [[dev, "voting-platform-dev-eks"], [prod, "voting-platform-prod-eks"]] as const) {
+      const provider = one(c, T.k8sProvider);
+      expect(provider.inputs.clusterIdentifier).toBe(name);
+      expect(provider.propertyDependencies.clusterIdentifier ?? []).toEqual([]);
+    }
+  });
+});
+
 describe("stack outputs", () => {
   it("name the cluster and its endpoint, with the kubeconfig a secret that gets tokens from the AWS CLI", () => {
     expect(dev.outputs.clusterName).toEqual({ value: "voting-platform-dev-eks", secret: false });
