@@ -98,6 +98,10 @@ export class RedisBackend extends pulumi.ComponentResource {
         spec: {
           serviceName,
           replicas: 1,
+          // Claims from volumeClaimTemplates outlive their StatefulSet by default, and with them the cloud
+          // disks: deleting the StatefulSet (as `pulumi destroy` does) deletes its claim and the volume.
+          // Scaling down keeps it, so votes survive a scale to zero.
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
           selector: { matchLabels: this.podLabels },
           template: {
             metadata: { labels: objectLabels(ctx.instance, "redis") },

@@ -148,7 +148,10 @@ export class VotingApp extends pulumi.ComponentResource {
     return new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: namespace, labels: { ...objectLabels(name), ...podSecurityLabels(frontendProfile(frontend).podSecurity) } } },
-      { parent: this, provider: target.provider },
+      // Deleting the namespace deletes what is left in it, the volume claims above all, whose disks only
+      // the platform's CSI driver deletes: on destroy the namespace must be gone while the driver and the
+      // nodes still run, so it waits for them like the workloads.
+      { parent: this, provider: target.provider, dependsOn: target.readiness },
     );
   }
 }

@@ -54,6 +54,11 @@ describe("VotingApp on a platform with a load balancer and DNS labels (AKS-like)
     expect(findResource(capture, types.service, "vote-endpoint-service").dependencies).toContain(nodes);
   });
 
+  it("deletes Redis's volume claim with its StatefulSet, and the namespace before the platform's CSI driver and nodes", () => {
+    expect(at(findResource(capture, types.statefulSet), "spec.persistentVolumeClaimRetentionPolicy")).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });
+    expect(findResource(capture, types.namespace).dependencies).toContain(findResource(capture, "fixture:index:NodePool").urn);
+  });
+
   it("holds the namespace to the baseline Pod Security level, since the sample image runs as root", () => {
     expect(at(findResource(capture, types.namespace), "metadata")).toMatchObject({
       name: "vote",

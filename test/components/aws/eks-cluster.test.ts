@@ -322,6 +322,15 @@ describe("destroy ordering with the app", () => {
       expect(ingress.inputs).toMatchObject({ spec: { ingressClassName: "alb" } });
     }
   });
+
+  it("deletes the app's namespace, and Redis's claim with its StatefulSet, while the EBS CSI driver and nodes still run", () => {
+    for (const c of [dev, prod]) {
+      const namespace = one(c, "kubernetes:core/v1:Namespace");
+      expect(namespace.dependencies).toEqual(expect.arrayContaining([addon(c, "aws-ebs-csi-driver").urn, one(c, T.nodeGroup).urn]));
+      const redis = one(c, "kubernetes:apps/v1:StatefulSet");
+      expect((redis.inputs.spec as Record<string, unknown>).persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });
+    }
+  });
 });
 
 describe("default StorageClass", () => {
