@@ -11,23 +11,53 @@ export interface EcrRegistryArgs {
   dnsSuffix: pulumi.Input<string>;
   /** Repository names start with this path, so stacks sharing an account keep apart: `<prefix>/<image>`. */
   prefix: string;
-  /** Let `pulumi destroy` delete repositories that still hold images. @default false */
-  forceDelete?: boolean;
   /** Refuse to push a tag that already exists, so a tag always means one image. @default true */
   immutableTags?: boolean;
+  /** Protect the repositories from deletion, as the stack protects its stateful resources. @default false */
+  protect?: boolean;
   /** Tags on every repository. @default {} */
   tags?: Record<string, string>;
   /** The resource the registry's invokes run under. */
   parent: pulumi.Resource;
 }
 
+/** Tagged images a repository keeps: the running one and the ones before it, to roll back to. */
+export const keptTaggedImages = 20;
+/** Days an untagged image (one whose tag moved to a newer push) is kept. */
+export const untaggedImageDays = 7;
+
+/**
+ * The lifecycle policy of every repository: untagged images expire after `untaggedDays`, and of the
+ * tagged ones the newest `keepTagged` stay. Images an image index refers to (the platform images and
+ * attestations of a build) expire only with their index, so a kept tag always pulls.
+ */
+export function ecrLifecyclePolicy(keepTagged = keptTaggedImages, untaggedDays = untaggedImageDays) {
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images after ${untaggedDays} days`,
+        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedDays },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 2,
+        description: `Keep the newest ${keepTagged} tagged images`,
+        selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keepTagged },
+        action: { type: "expire" },
+      },
+    ],
+  };
+}
+
 /**
  * The account's private ECR registry as a ClusterTarget registry: nodes pull from it with their role's
- * ECR permissions, the program pushes with a short-lived token, and each image gets its own repository.
+ * ECR permissions, the program pushes with a short-lived token, and each image gets its own repository,
+ * with a lifecycle policy that keeps it from growing with every push.
  */
 export function ecrRegistry(args: EcrRegistryArgs): ContainerRegistry {
-  const forceDelete = args.forceDelete ?? false;
   const immutableTags = args.immutableTags ?? true;
+  const protect = args.protect ?? false;
   const tags = args.tags ?? {};
   if (!/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(args.prefix)) throw new Error(`prefix: ${JSON.stringify(args.prefix)} is not a valid ECR path`);
 
@@ -54,11 +84,16 @@ export function ecrRegistry(args: EcrRegistryArgs): ContainerRegistry {
           imageTagMutability: immutableTags ? "IMMUTABLE" : "MUTABLE",
           imageScanningConfiguration: { scanOnPush: true },
           encryptionConfigurations: [{ encryptionType: "AES256" }],
-          forceDelete,
+          // Its images are build output, rebuilt from the sources their content tag names, and a
+          // repository that holds images cannot otherwise be deleted (the lifecycle policy never empties
+          // it): `pulumi destroy` would fail halfway. So it goes with its images in every environment;
+          // what keeps prod's from being deleted by mistake is `protect`, as for the cluster.
+          forceDelete: true,
           tags,
         },
-        { parent },
+        { parent, protect },
       );
+      new ecr.LifecyclePolicy(`${name}-ecr-lifecycle`, { repository: repository.name, policy: JSON.stringify(ecrLifecyclePolicy()) }, { parent });
       repositories.set(name, repository.repositoryUrl);
       return repository.repositoryUrl;
     },

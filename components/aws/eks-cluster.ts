@@ -54,12 +54,12 @@ export interface EksClusterArgs {
   /** AWS Load Balancer Controller replicas. @default 2 */
   lbControllerReplicas?: number;
   /**
-   * Workshop mode: `pulumi destroy` deletes image repositories with their images, tags may be pushed
-   * again, the KMS key goes after 7 days, and the cluster follows standard support only.
+   * Workshop mode: image tags may be pushed again, the KMS key goes after 7 days, and the cluster
+   * follows standard support only.
    * @default false
    */
   disposable?: boolean;
-  /** Protect the cluster and its KMS key from deletion. @default false */
+  /** Protect the cluster, its KMS key and the image repositories from deletion. @default false */
   protect?: boolean;
   /** Tags on every AWS resource. @default {} */
   tags?: Record<string, string>;
@@ -236,8 +236,8 @@ export class EksCluster extends pulumi.ComponentResource {
       region: args.region,
       dnsSuffix: partition.dnsSuffix,
       prefix: args.clusterName,
-      forceDelete: disposable,
       immutableTags: !disposable,
+      protect: args.protect,
       tags,
       parent: this,
     });

@@ -189,6 +189,10 @@ const resources: Record<string, Mock> = {
       },
     };
   },
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": (_name, inputs) => ({
+    id: str(inputs.repository, "repository"),
+    state: { ...inputs, registryId: mockAccountId },
+  }),
 };
 
 /** Add-on versions EKS offers, newest first per Kubernetes version (`aws eks describe-addon-versions`). */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ClusterTarget } from "../../../components/cluster-target.js";
+import { ecrLifecyclePolicy } from "../../../components/aws/ecr-registry.js";
 import { EksCluster } from "../../../components/aws/eks-cluster.js";
 import { captureProgram, type Capture } from "../../../src/plan/capture.js";
 import { all, one } from "./capture-helpers.js";
@@ -23,6 +24,7 @@ async function run(disposable: boolean, seen: Seen): Promise<Capture> {
         publicAccessCidrs: ["198.51.100.0/24"],
         bootstrapCreatorAdmin: true,
         disposable,
+        protect: !disposable,
       });
       seen.target = cluster.target;
       const app = new pulumi.ComponentResource("test:app:App", "app", {});
@@ -80,9 +82,25 @@ describe("the EKS ClusterTarget", () => {
     expect(devSeen.repositoryUrl).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/test-cluster/vote-frontend");
   });
 
-  it("lets dev delete repositories with images and re-push tags; prod keeps both", () => {
-    expect(one(dev, "aws:ecr/repository:Repository").inputs).toMatchObject({ forceDelete: true, imageTagMutability: "MUTABLE" });
-    expect(one(prod, "aws:ecr/repository:Repository").inputs).toMatchObject({ forceDelete: false, imageTagMutability: "IMMUTABLE" });
+  it("lets dev re-push tags and prod not; destroy deletes repositories with their images, unless protected", () => {
+    const dev0 = one(dev, "aws:ecr/repository:Repository");
+    const prod0 = one(prod, "aws:ecr/repository:Repository");
+    expect(dev0.inputs).toMatchObject({ forceDelete: true, imageTagMutability: "MUTABLE" });
+    expect(prod0.inputs).toMatchObject({ forceDelete: true, imageTagMutability: "IMMUTABLE" });
+    expect([dev0.protect, prod0.protect]).toEqual([false, true]);
+  });
+
+  it("gives each repository a lifecycle policy that expires untagged images and keeps 20 tagged ones", () => {
+    for (const c of [dev, prod]) {
+      const lifecycle = one(c, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+      expect(lifecycle.inputs.repository).toBe("test-cluster/vote-frontend");
+      expect(lifecycle.parent).toBe(one(c, "aws:ecr/repository:Repository").parent);
+      expect(JSON.parse(String(lifecycle.inputs.policy))).toEqual(ecrLifecyclePolicy());
+      expect(ecrLifecyclePolicy().rules.map((r) => [r.selection.tagStatus, r.selection.countType, r.selection.countNumber])).toEqual([
+        ["untagged", "sinceImagePushed", 7],
+        ["tagged", "imageCountMoreThan", 20],
+      ]);
+    }
   });
 
   it("builds the same kubeconfig on every run from the cluster's stable fields, so the provider is never replaced", () => {

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { ecrLifecyclePolicy } from "../../../components/aws/ecr-registry.js";
 import { fargateTrustPolicy, irsaTrustPolicy, managedPolicies, managedPolicyArn } from "../../../components/aws/iam-policies.js";
 import { eksKubeconfig } from "../../../components/aws/kubeconfig.js";
 import { subnetLayout } from "../../../components/aws/network-layout.js";
@@ -55,6 +56,17 @@ describe("IAM policies", () => {
   it("trust Fargate for one cluster's profiles through aws:SourceArn", () => {
     const trust = fargateTrustPolicy({ partition: "aws-cn", region: "cn-north-1", accountId: "123456789012", clusterName: "c1" });
     expect(trust.Statement[0]?.Condition).toEqual({ ArnLike: { "aws:SourceArn": "arn:aws-cn:eks:cn-north-1:123456789012:fargateprofile/c1/*" } });
+  });
+});
+
+describe("ECR lifecycle policy", () => {
+  it("passes ECR's own checks: unique priorities, a tag pattern on the tagged rule and none on the untagged one", () => {
+    const { rules } = ecrLifecyclePolicy(5, 3);
+    expect(new Set(rules.map((r) => r.rulePriority)).size).toBe(rules.length);
+    const [untagged, tagged] = rules;
+    expect(untagged?.selection).toEqual({ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 3 });
+    expect(tagged?.selection).toEqual({ tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 5 });
+    expect(rules.every((r) => r.action.type === "expire")).toBe(true);
   });
 });
 
