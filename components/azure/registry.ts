@@ -101,6 +101,7 @@ export class AksRegistry extends pulumi.ComponentResource {
       {
         registryId: this.registry.id,
         tokenId: this.pushToken.id,
+        tokenCreationDate: this.pushToken.creationDate,
         accessToken: authorization.getClientTokenOutput({}, { parent: this }).token,
       },
       { parent: this },

@@ -102,6 +102,8 @@ function computed(type: string, id: string, name: string, inputs: Inputs, ctx: M
     }
     case "azure-native:monitor:DataCollectionRule":
       return { immutableId: `dcr-${createHash("sha256").update(id).digest("hex").slice(0, 32)}`, provisioningState: "Succeeded" };
+    case "azure-native:containerregistry:Token":
+      return { creationDate: "2025-06-01T09:30:00.0000000Z", provisioningState: "Succeeded" };
     case "azure-native:operationalinsights:Workspace":
       return { customerId: mockUuid(`${id}/customer`), provisioningState: "Succeeded" };
     case "azure-native:managedidentity:UserAssignedIdentity":

@@ -266,6 +266,10 @@ describe("AksRegistry", () => {
     const password = one(dev, "pulumi-nodejs:dynamic:Resource", "-push-password");
     expect(password.inputs.tokenId).toBe(token.id);
     expect(password.secretInputs).toContain("accessToken");
+    // A token re-created under the same id has a new creation date, and its password is generated anew.
+    expect(password.inputs.tokenCreationDate).toBe(token.outputs.creationDate);
+    expect(password.replaceOnChanges).toEqual(["tokenCreationDate"]);
+    expect(password.dependencies).toContain(token.urn);
     expect(password.additionalSecretOutputs).toContain("password");
     expect(dev.outputs.registryLoginServer?.value).toBe(registry.outputs.loginServer);
   });

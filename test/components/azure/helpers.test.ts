@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { generateTokenPassword, tokenApiVersion } from "../../../components/azure/acr-token-password.js";
 import { addonProfiles, maintenanceWindow, networkProfile, systemPoolProfile } from "../../../components/azure/cluster-profile.js";
 import { containerInsightsRuleName, dnsLabelDomain, globalName, roleDefinitionId, roles } from "../../../components/azure/naming.js";
 
@@ -60,41 +59,5 @@ describe("cluster profiles", () => {
     const window = { day: "Sunday", startTime: "02:00", durationHours: 4, utcOffset: "+00:00" };
     expect(() => maintenanceWindow({ ...window, startTime: "25:00" })).toThrow(/startTime must be HH:MM/);
     expect(() => maintenanceWindow({ ...window, durationHours: 3 })).toThrow(/durationHours must be an integer from 4 to 24/);
-  });
-});
-
-describe("generateTokenPassword", () => {
-  const request = { registryId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr", tokenId: "/token/id", accessToken: "arm-token" };
-  const respond = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
-    status,
-    headers: { get: (name: string) => headers[name] ?? null },
-    text: async () => JSON.stringify(body),
-  });
-
-  it("posts to generateCredentials with the deployer's token and returns password1", async () => {
-    const calls: { url: string; init?: { method?: string; headers?: Record<string, string>; body?: string } }[] = [];
-    const result = await generateTokenPassword(request, async (url, init) => {
-      calls.push({ url, init });
-      return respond(200, { username: "pulumi-push", passwords: [{ name: "password1", value: "s3cret" }, { name: "password2", value: "other" }] });
-    });
-    expect(result).toEqual({ username: "pulumi-push", password: "s3cret" });
-    expect(calls[0]?.url).toBe(`https://management.azure.com${request.registryId}/generateCredentials?api-version=${tokenApiVersion}`);
-    expect(calls[0]?.init?.headers?.authorization).toBe("Bearer arm-token");
-    expect(JSON.parse(calls[0]?.init?.body ?? "{}")).toEqual({ tokenId: "/token/id", name: "password1" });
-  });
-
-  it("polls the Location of a long-running operation until it completes", async () => {
-    const answers = [respond(202, {}, { location: "https://poll", "retry-after": "0" }), respond(202, {}, { "retry-after": "0" }), respond(200, { username: "u", passwords: [{ name: "password1", value: "p" }] })];
-    const urls: string[] = [];
-    const result = await generateTokenPassword(request, async (url) => {
-      urls.push(url);
-      return answers.shift() ?? respond(500, {});
-    }, 0);
-    expect(result).toEqual({ username: "u", password: "p" });
-    expect(urls.slice(1)).toEqual(["https://poll", "https://poll"]);
-  });
-
-  it("fails with ARM's answer when the call is refused", async () => {
-    await expect(generateTokenPassword(request, async () => respond(403, { error: { code: "AuthorizationFailed" } }))).rejects.toThrow(/HTTP 403: .*AuthorizationFailed/);
   });
 });
