@@ -16,8 +16,6 @@ export interface AksKeyVaultArgs {
   tenantId: pulumi.Input<string>;
   /** Subscription of the vault, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
-  /** Object id of the principal running `pulumi up`, which writes the secrets. */
-  deployerObjectId: pulumi.Input<string>;
   /** The cluster's `azureKeyvaultSecretsProvider` add-on identity, which reads the secrets. */
   secretsProviderIdentity: pulumi.Input<{ clientId: string; objectId: string }>;
   /**
@@ -48,12 +46,12 @@ export const redisPasswordSecretName = "redis-password";
 
 /**
  * Key Vault with RBAC authorization, the Redis password the app mounts through the Secrets Store CSI
- * driver, and the two roles that make it work: Secrets Officer for the deployer, who writes the
- * secret, and Secrets User for the add-on identity, which reads it on the nodes.
+ * driver, and Secrets User for the add-on identity, which reads it on the nodes. The deployer needs no
+ * data-plane role: the secret is written through ARM (`Microsoft.KeyVault/vaults/secrets/write`, a
+ * control-plane action in Contributor and Owner), which the vault's RBAC data-plane checks do not cover.
  */
 export class AksKeyVault extends pulumi.ComponentResource {
   readonly vault: keyvault.Vault;
-  readonly deployerAccess: authorization.RoleAssignment;
   readonly secretsProviderAccess: authorization.RoleAssignment;
   readonly redisPassword: random.RandomPassword;
   readonly redisPasswordSecret: keyvault.Secret;
@@ -92,12 +90,6 @@ export class AksKeyVault extends pulumi.ComponentResource {
       { parent: this, protect: args.protect ?? false },
     );
 
-    this.deployerAccess = new authorization.RoleAssignment(
-      `${name}-deployer-secrets-officer`,
-      { scope: this.vault.id, roleDefinitionId: role(roles.keyVaultSecretsOfficer), principalId: args.deployerObjectId },
-      { parent: this },
-    );
-
     this.secretsProviderAccess = new authorization.RoleAssignment(
       `${name}-secrets-provider-user`,
       {
@@ -124,9 +116,7 @@ export class AksKeyVault extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         properties: { value: pulumi.secret(this.redisPassword.result), contentType: "text/plain" },
       },
-      // With RBAC authorization the deployer may write secrets only once its Secrets Officer role
-      // exists; nothing in the secret's inputs comes from that assignment, so the order is explicit.
-      { parent: this, dependsOn: [this.deployerAccess] },
+      { parent: this },
     );
 
     const identity = pulumi.output(args.secretsProviderIdentity);

@@ -290,14 +290,20 @@ describe("AksKeyVault", () => {
     expect(user?.inputs).toMatchObject({ scope: one(dev, "azure-native:keyvault:Vault").id, principalId: at(addon, "objectId"), principalType: "ServicePrincipal" });
   });
 
-  it("stores the Redis password as a secret once the deployer may write it", () => {
+  it("stores the Redis password as a secret through ARM, granting the deployer no data-plane role", () => {
     const secret = one(dev, "azure-native:keyvault:Secret");
-    const [officer] = roleFor(dev, roles.keyVaultSecretsOfficer);
-    expect(secret.inputs.secretName).toBe("redis-password");
+    expect(secret.inputs).toMatchObject({ secretName: "redis-password", vaultName: one(dev, "azure-native:keyvault:Vault").outputs.name });
     expect(secret.secretInputs).toContain("properties.value");
-    expect(secret.dependencies).toContain(officer?.urn);
-    expect(officer?.inputs).toMatchObject({ scope: one(dev, "azure-native:keyvault:Vault").id, principalId: mockUuid("dev-aks/deployer/object") });
     expect(one(dev, "random:index/randomPassword:RandomPassword").inputs).toMatchObject({ length: 32, special: false });
+    // The only role on the vault is the secrets provider's read access.
+    for (const capture of [dev, prod]) {
+      const vault = one(capture, "azure-native:keyvault:Vault");
+      const onVault = all(capture, roleAssignment).filter((r) => r.inputs.scope === vault.id);
+      expect(onVault.map((r) => String(r.inputs.roleDefinitionId).split("/").pop())).toEqual([roles.keyVaultSecretsUser]);
+      expect(all(capture, roleAssignment).filter((r) => r.inputs.principalId === mockUuid(`${capture.stack}/deployer/object`)).map((r) => r.name)).toEqual(
+        capture === prod ? [expect.stringMatching(/-deployer-cluster-admin$/)] : [],
+      );
+    }
   });
 });
 

@@ -23,7 +23,6 @@ describe("Azure ids", () => {
     );
     expect(roles).toMatchObject({
       keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-      keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
       aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     });
     expect(dnsLabelDomain("westeurope")).toBe("westeurope.cloudapp.azure.com");
