@@ -12,7 +12,7 @@ import { FargateProfile } from "./fargate-profile.js";
 import { managedPolicies } from "./iam-policies.js";
 import { eksKubeconfig } from "./kubeconfig.js";
 import { LoadBalancerController } from "./load-balancer-controller.js";
-import { ManagedAddon } from "./managed-addon.js";
+import { ManagedAddon, type AddonVersionChoice } from "./managed-addon.js";
 import { NodeGroup } from "./node-group.js";
 import { Vpc } from "./vpc.js";
 
@@ -47,8 +47,14 @@ export interface EksClusterArgs {
   adminPrincipalArns?: string[];
   /** Let EKS make the identity that runs `pulumi up` an admin. @default false */
   bootstrapCreatorAdmin?: boolean;
-  /** Fixed add-on versions by add-on name. @default - the newest each for the cluster's version */
+  /** Fixed add-on versions by add-on name. @default - each as `addonVersionChoice` picks it */
   addonVersions?: Partial<Record<EksAddonName, string>>;
+  /**
+   * For add-ons without a fixed version: EKS's `default` version for the cluster's Kubernetes version, or
+   * its `latest` build. Dev takes new builds first; prod moves only when EKS moves its default.
+   * @default - `latest` when `disposable`, `default` otherwise
+   */
+  addonVersionChoice?: AddonVersionChoice;
   /** The namespace whose Fargate-labelled pods run on Fargate. @default "vote" */
   fargateNamespace?: string;
   /** AWS Load Balancer Controller replicas. @default 2 */
@@ -91,6 +97,7 @@ export class EksCluster extends pulumi.ComponentResource {
     ];
     const fargateNamespace = args.fargateNamespace ?? "vote";
     const disposable = args.disposable ?? false;
+    const addonVersionChoice = args.addonVersionChoice ?? (disposable ? "latest" : "default");
     const tags = args.tags ?? {};
     if (nodeGroups.length === 0) throw new Error("nodeGroups: at least one node group is needed for CoreDNS and the controllers");
     const duplicate = nodeGroups.find((g, i) => nodeGroups.findIndex((o) => o.name === g.name) !== i);
@@ -145,7 +152,15 @@ export class EksCluster extends pulumi.ComponentResource {
     const addon = (addonName: EksAddonName, extra: Partial<ConstructorParameters<typeof ManagedAddon>[1]> = {}) =>
       new ManagedAddon(
         `${name}-${addonName}`,
-        { clusterName: controlPlane.name, addonName, kubernetesVersion, version: args.addonVersions?.[addonName], tags, ...extra },
+        {
+          clusterName: controlPlane.name,
+          addonName,
+          kubernetesVersion,
+          version: args.addonVersions?.[addonName],
+          versionChoice: addonVersionChoice,
+          tags,
+          ...extra,
+        },
         { parent: this },
       );
     const irsa = (namespace: string, serviceAccount: string, policies: readonly string[]) => ({

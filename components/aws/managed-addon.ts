@@ -2,6 +2,8 @@ import * as eks from "@pulumi/aws/eks/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "./irsa-role.js";
 
+export type AddonVersionChoice = "default" | "latest";
+
 export interface ManagedAddonArgs {
   /** The cluster to install the add-on in. */
   clusterName: pulumi.Input<string>;
@@ -9,8 +11,15 @@ export interface ManagedAddonArgs {
   addonName: string;
   /** The cluster's Kubernetes version, which the add-on version must fit. */
   kubernetesVersion: string;
-  /** A fixed add-on version such as `v1.19.5-eksbuild.1`. @default - the newest version EKS offers for `kubernetesVersion` */
+  /** A fixed add-on version such as `v1.19.5-eksbuild.1`. @default - the version `versionChoice` picks */
   version?: string;
+  /**
+   * Which version EKS offers for `kubernetesVersion` the add-on runs, when `version` is unset: `default`,
+   * the one EKS marks as the default, which moves rarely; or `latest`, its newest build, which moves
+   * whenever AWS publishes one, and with it the add-on on the next `pulumi up`.
+   * @default "default"
+   */
+  versionChoice?: AddonVersionChoice;
   /** Add-on configuration, as the add-on's configuration schema defines it. @default - none */
   configurationValues?: Record<string, unknown>;
   /**
@@ -43,6 +52,7 @@ export class ManagedAddon extends pulumi.ComponentResource {
   constructor(name: string, args: ManagedAddonArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:ManagedAddon", name, {}, opts);
     const waitFor = args.waitFor ?? [];
+    const versionChoice = args.versionChoice ?? "default";
     const tags = args.tags ?? {};
     if (args.version !== undefined && !/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(args.version)) {
       throw new Error(`version: ${JSON.stringify(args.version)} is not an add-on version such as v1.19.5-eksbuild.1`);
@@ -50,8 +60,10 @@ export class ManagedAddon extends pulumi.ComponentResource {
 
     const version =
       args.version ??
-      eks.getAddonVersionOutput({ addonName: args.addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: true }, { parent: this })
-        .version;
+      eks.getAddonVersionOutput(
+        { addonName: args.addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: versionChoice === "latest" },
+        { parent: this },
+      ).version;
     if (args.irsa) {
       this.role = new IrsaRole(`${name}-irsa`, { ...args.irsa, tags }, { parent: this });
     }

@@ -195,13 +195,36 @@ const resources: Record<string, Mock> = {
   }),
 };
 
-/** Add-on versions EKS offers, newest first per Kubernetes version (`aws eks describe-addon-versions`). */
-const addonVersions: Record<string, Record<string, string>> = {
-  "vpc-cni": { "1.31": "v1.19.5-eksbuild.1", "1.32": "v1.19.5-eksbuild.1", "1.33": "v1.19.5-eksbuild.3" },
-  "kube-proxy": { "1.31": "v1.31.7-eksbuild.7", "1.32": "v1.32.3-eksbuild.7", "1.33": "v1.33.0-eksbuild.2" },
-  coredns: { "1.31": "v1.11.4-eksbuild.10", "1.32": "v1.11.4-eksbuild.10", "1.33": "v1.12.1-eksbuild.2" },
-  "aws-ebs-csi-driver": { "1.31": "v1.44.0-eksbuild.1", "1.32": "v1.44.0-eksbuild.1", "1.33": "v1.44.0-eksbuild.1" },
-  "metrics-server": { "1.31": "v0.8.0-eksbuild.2", "1.32": "v0.8.0-eksbuild.2", "1.33": "v0.8.0-eksbuild.2" },
+/**
+ * Add-on versions EKS offers per Kubernetes version (`aws eks describe-addon-versions`): the one it marks
+ * as the default, and its newest build.
+ */
+const addonVersions: Record<string, Record<string, { default: string; latest: string }>> = {
+  "vpc-cni": {
+    "1.31": { default: "v1.19.2-eksbuild.1", latest: "v1.19.5-eksbuild.1" },
+    "1.32": { default: "v1.19.2-eksbuild.1", latest: "v1.19.5-eksbuild.1" },
+    "1.33": { default: "v1.19.5-eksbuild.1", latest: "v1.19.5-eksbuild.3" },
+  },
+  "kube-proxy": {
+    "1.31": { default: "v1.31.3-eksbuild.2", latest: "v1.31.7-eksbuild.7" },
+    "1.32": { default: "v1.32.0-eksbuild.2", latest: "v1.32.3-eksbuild.7" },
+    "1.33": { default: "v1.33.0-eksbuild.2", latest: "v1.33.0-eksbuild.2" },
+  },
+  coredns: {
+    "1.31": { default: "v1.11.4-eksbuild.2", latest: "v1.11.4-eksbuild.10" },
+    "1.32": { default: "v1.11.4-eksbuild.2", latest: "v1.11.4-eksbuild.10" },
+    "1.33": { default: "v1.12.1-eksbuild.1", latest: "v1.12.1-eksbuild.2" },
+  },
+  "aws-ebs-csi-driver": {
+    "1.31": { default: "v1.41.0-eksbuild.1", latest: "v1.44.0-eksbuild.1" },
+    "1.32": { default: "v1.41.0-eksbuild.1", latest: "v1.44.0-eksbuild.1" },
+    "1.33": { default: "v1.44.0-eksbuild.1", latest: "v1.44.0-eksbuild.1" },
+  },
+  "metrics-server": {
+    "1.31": { default: "v0.7.2-eksbuild.3", latest: "v0.8.0-eksbuild.2" },
+    "1.32": { default: "v0.7.2-eksbuild.3", latest: "v0.8.0-eksbuild.2" },
+    "1.33": { default: "v0.8.0-eksbuild.1", latest: "v0.8.0-eksbuild.2" },
+  },
 };
 
 const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
@@ -220,8 +243,9 @@ const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
   "aws:eks/getAddonVersion:getAddonVersion": (inputs) => {
     const addon = str(inputs.addonName, "");
     const k8s = str(inputs.kubernetesVersion, "");
-    const version = addonVersions[addon]?.[k8s];
-    if (!version) throw new Error(`EKS offers no ${addon} add-on for Kubernetes ${k8s}`);
+    const offered = addonVersions[addon]?.[k8s];
+    if (!offered) throw new Error(`EKS offers no ${addon} add-on for Kubernetes ${k8s}`);
+    const version = inputs.mostRecent === true ? offered.latest : offered.default;
     return { ...inputs, id: addon, region: region(inputs), version };
   },
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => {

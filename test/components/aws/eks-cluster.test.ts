@@ -286,6 +286,26 @@ describe("managed add-ons", () => {
     for (const lookup of lookups) expect(lookup).toMatchObject({ kubernetesVersion: "1.33", mostRecent: true });
   });
 
+  it("takes EKS's default version for the cluster's Kubernetes version in prod, so a new build upgrades nothing", () => {
+    const lookups = prod.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs);
+    expect(lookups).toHaveLength(5);
+    for (const lookup of lookups) expect(lookup).toMatchObject({ kubernetesVersion: "1.33", mostRecent: false });
+    expect(Object.fromEntries(all(prod, T.addon).map((a) => [a.inputs.addonName, a.inputs.addonVersion]))).toEqual({
+      "vpc-cni": "v1.19.5-eksbuild.1",
+      "kube-proxy": "v1.33.0-eksbuild.2",
+      coredns: "v1.12.1-eksbuild.1",
+      "aws-ebs-csi-driver": "v1.44.0-eksbuild.1",
+      "metrics-server": "v0.8.0-eksbuild.1",
+    });
+  });
+
+  it("runs a version pinned in eksAddonVersions as given, without looking one up", async () => {
+    const pinned = await captureStack("prod-eks", { eksAddonVersions: '["coredns=v1.12.1-eksbuild.2"]' });
+    expect(addon(pinned, "coredns").inputs.addonVersion).toBe("v1.12.1-eksbuild.2");
+    const lookups = pinned.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs.addonName);
+    expect(lookups.sort()).toEqual(["aws-ebs-csi-driver", "kube-proxy", "metrics-server", "vpc-cni"]);
+  });
+
   it("turns on network policy in the VPC CNI, which runs with its own IRSA role", () => {
     const cni = addon(dev, "vpc-cni");
     expect(JSON.parse(String(cni.inputs.configurationValues))).toEqual({ enableNetworkPolicy: "true" });
