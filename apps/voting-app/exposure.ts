@@ -37,6 +37,17 @@ export function loadBalancerUrl(status: { ingress?: { hostname?: string; ip?: st
   return port === 80 ? `http://${host}` : `http://${host}:${port}`;
 }
 
+/**
+ * Labels the app's namespace carries for its exposure. Behind an ALB with ip targets, a new pod is Ready
+ * (and an old one taken out of the rollout) as soon as its probes pass, while the ALB still sends traffic
+ * to the old target and has not yet found the new one healthy: brief 502s on every rollout. With this
+ * label the AWS Load Balancer Controller gives the namespace's pods a readiness gate that holds until
+ * their target is healthy in the ALB.
+ */
+export function exposureNamespaceLabels(exposure: Exposure): Record<string, string> {
+  return exposure.kind === "albIngress" ? { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } : {};
+}
+
 export interface PublicEndpointArgs {
   /** The namespace, provider and readiness the app's objects use. */
   readonly context: AppContext;

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTarget } from "../../components/cluster-target.js";
 import type { AppContext } from "./context.js";
-import { defaultDnsLabel, PublicEndpoint } from "./exposure.js";
+import { defaultDnsLabel, exposureNamespaceLabels, PublicEndpoint } from "./exposure.js";
 import { frontendProfile, VoteFrontend, type FrontendChoice } from "./frontend.js";
 import { defaultRedisImage, pinnedImagePattern } from "./images.js";
 import { objectLabels } from "./labels.js";
@@ -142,12 +142,18 @@ export class VotingApp extends pulumi.ComponentResource {
   /**
    * The namespace, held to the Pod Security level the front end image allows: `restricted` for ours,
    * `baseline` for the sample, whose image runs as root (nginx, uWSGI and supervisord start as root
-   * and bind port 80), which the restricted level forbids. Redis meets `restricted` either way.
+   * and bind port 80), which the restricted level forbids. Redis meets `restricted` either way. It also
+   * carries what the target's exposure asks of it (readiness gates behind an ALB).
    */
   private createNamespace(name: string, namespace: string, frontend: FrontendChoice, target: ClusterTarget): k8s.core.v1.Namespace {
     return new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: namespace, labels: { ...objectLabels(name), ...podSecurityLabels(frontendProfile(frontend).podSecurity) } } },
+      {
+        metadata: {
+          name: namespace,
+          labels: { ...objectLabels(name), ...podSecurityLabels(frontendProfile(frontend).podSecurity), ...exposureNamespaceLabels(target.exposure) },
+        },
+      },
       // Deleting the namespace deletes what is left in it, the volume claims above all, whose disks only
       // the platform's CSI driver deletes: on destroy the namespace must be gone while the driver and the
       // nodes still run, so it waits for them like the workloads.

@@ -2,7 +2,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { defaultDnsLabel, loadBalancerUrl } from "../../../apps/voting-app/exposure.js";
+import { defaultDnsLabel, exposureNamespaceLabels, loadBalancerUrl } from "../../../apps/voting-app/exposure.js";
 import { contentTag, isIgnored, parseDockerignore } from "../../../apps/voting-app/build-context.js";
 import { frontendContextDir, ownImagePort, ownImageUser } from "../../../apps/voting-app/frontend-image.js";
 import { frontendProfile } from "../../../apps/voting-app/frontend.js";
@@ -50,6 +50,16 @@ describe("loadBalancerUrl", () => {
   it("is empty until the load balancer has an address", () => {
     expect(loadBalancerUrl(undefined)).toBe("");
     expect(loadBalancerUrl({ ingress: [] })).toBe("");
+  });
+});
+
+describe("exposureNamespaceLabels", () => {
+  it("asks the AWS Load Balancer Controller for pod readiness gates behind an ALB, and nothing elsewhere", () => {
+    expect(exposureNamespaceLabels({ kind: "albIngress", ingressClassName: "alb", dependsOn: [] })).toEqual({
+      "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+    });
+    expect(exposureNamespaceLabels({ kind: "loadBalancerService" })).toEqual({});
+    expect(exposureNamespaceLabels({ kind: "service", serviceType: "NodePort", nodeHost: "localhost" })).toEqual({});
   });
 });
 

@@ -59,6 +59,10 @@ describe("VotingApp on a platform with a load balancer and DNS labels (AKS-like)
     expect(findResource(capture, types.namespace).dependencies).toContain(findResource(capture, "fixture:index:NodePool").urn);
   });
 
+  it("leaves out the ALB readiness gate label, which only an ALB Ingress exposure needs", () => {
+    expect(at(findResource(capture, types.namespace), "metadata.labels")).not.toHaveProperty("elbv2.k8s.aws/pod-readiness-gate-inject");
+  });
+
   it("holds the namespace to the baseline Pod Security level, since the sample image runs as root", () => {
     expect(at(findResource(capture, types.namespace), "metadata")).toMatchObject({
       name: "vote",
@@ -301,6 +305,10 @@ describe("VotingApp on an ALB Ingress platform with Fargate (EKS-like), our own 
     expect(at(ingress, "spec.ingressClassName")).toBe("alb");
     expect(at(findResource(capture, types.service, "vote-endpoint-service"), "spec.type")).toBe("ClusterIP");
     expect(capture.outputs.appUrl?.value).toMatch(/^http:\/\/k8s-vote-front-[0-9a-f]+-\d+\.elb\.amazonaws\.com$/);
+  });
+
+  it("labels the namespace for the controller's pod readiness gates, so rollouts wait for healthy ALB targets", () => {
+    expect(at(findResource(capture, types.namespace), "metadata.labels")).toMatchObject({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
   });
 
   it("makes the Ingress depend on the load balancer controller's release, so destroy removes the ALB first", () => {
