@@ -57,6 +57,11 @@ export interface VoteFrontendArgs {
    */
   readonly fargatePodLabels?: Record<string, string>;
   /**
+   * What must be ready before the front end's first pods start, such as the Redis they connect to.
+   * @default []
+   */
+  readonly waitFor?: pulumi.Resource[];
+  /**
    * CPU and memory for the front end container.
    * @default - requests 100m CPU and 128Mi, limits 500m CPU and 256Mi
    */
@@ -171,8 +176,8 @@ export class VoteFrontend extends pulumi.ComponentResource {
           },
         },
       },
-      // Needs nodes (or the Fargate profile) to run on.
-      { parent: this, provider: ctx.provider, dependsOn: ctx.readiness },
+      // Needs nodes (or the Fargate profile) to run on, and what it was told to wait for.
+      { parent: this, provider: ctx.provider, dependsOn: [...ctx.readiness, ...(args.waitFor ?? [])] },
     );
   }
 

@@ -113,6 +113,11 @@ export class VotingApp extends pulumi.ComponentResource {
         minReplicas: frontendReplicas,
         maxReplicas: frontendMaxReplicas,
         fargatePodLabels: target.fargate?.podLabels,
+        // The sample connects to Redis when it starts and exits if Redis does not answer; ours starts
+        // unready. Waiting for the StatefulSet, which Pulumi reports created only once Redis answers an
+        // authenticated PING, lets the first front ends start against a running Redis instead of
+        // restarting until it is there; and destroy stops the front ends before Redis.
+        waitFor: [redis.statefulSet],
       },
       { parent: this },
     );

@@ -54,6 +54,10 @@ describe("VotingApp on a platform with a load balancer and DNS labels (AKS-like)
     expect(findResource(capture, types.service, "vote-endpoint-service").dependencies).toContain(nodes);
   });
 
+  it("creates the front end once Redis answers, and deletes it before Redis", () => {
+    expect(findResource(capture, types.deployment).dependencies).toContain(findResource(capture, types.statefulSet).urn);
+  });
+
   it("deletes Redis's volume claim with its StatefulSet, and the namespace before the platform's CSI driver and nodes", () => {
     expect(at(findResource(capture, types.statefulSet), "spec.persistentVolumeClaimRetentionPolicy")).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });
     expect(findResource(capture, types.namespace).dependencies).toContain(findResource(capture, "fixture:index:NodePool").urn);
