@@ -15,6 +15,20 @@ export const storageSizePattern = /^[1-9]\d*(Mi|Gi|Ti)$/;
 /** The official image's `redis` user and group (alpine variant): uid 999, gid 1000. */
 export const redisImageUser: ImageUser = { uid: 999, gid: 1000 };
 
+/**
+ * The Redis container's arguments, run by the image's entrypoint (which sets a private umask): a shell
+ * that starts redis-server with `redisArgs` and its password as a config file on stdin (`-`), from
+ * `$REDIS_PASSWORD`. The password is on no command line: an argument such as `--requirepass
+ * $(REDIS_PASSWORD)` is expanded by Kubernetes and shows in the process list and the runtime's view of
+ * the container. The shell `exec`s redis-server, so Redis itself gets SIGTERM and shuts down cleanly;
+ * a here-document, unlike a pipe, needs no second process, and the password (letters and digits) needs
+ * no quoting in Redis's config syntax.
+ */
+export function redisContainerArgs(redisArgs: readonly string[]): string[] {
+  const script = 'exec redis-server - "$@" <<EOF\nrequirepass $REDIS_PASSWORD\nEOF\n';
+  return ["sh", "-c", script, "redis-server", ...redisArgs];
+}
+
 export interface RedisBackendArgs {
   /** The namespace, provider and readiness the app's objects use. */
   readonly context: AppContext;
@@ -113,9 +127,9 @@ export class RedisBackend extends pulumi.ComponentResource {
                 {
                   name: "redis",
                   image: args.image,
-                  // Kubernetes expands $(REDIS_PASSWORD) from the env below; the password is letters and digits.
-                  args: ["redis-server", ...redisPersistenceArgs, "--requirepass", "$(REDIS_PASSWORD)"],
+                  args: redisContainerArgs(redisPersistenceArgs),
                   env: [
+                    // Read by the start script, which hands it to Redis on stdin.
                     { name: "REDIS_PASSWORD", valueFrom: password },
                     // redis-cli reads it, so the probe authenticates without the password on its command line.
                     { name: "REDISCLI_AUTH", valueFrom: password },

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { redisPersistenceArgs } from "../../../apps/voting-app/redis-persistence.js";
+import { redisContainerArgs } from "../../../apps/voting-app/redis.js";
 import type { Capture, CapturedResource } from "../../../src/plan/capture.js";
 import { kubernetesObjects } from "../../../src/plan/manifests.js";
 import { formatViolations, validateObjects } from "../../../src/plan/validate/index.js";
@@ -84,7 +85,7 @@ describe("VotingApp on a platform with a load balancer and DNS labels (AKS-like)
     expect(at(redis, "spec.replicas")).toBe(1);
     expect(at(redis, "spec.serviceName")).toBe("redis-headless");
     expect(container(redis).image).toBe("redis:7.4.5-alpine");
-    expect(container(redis).args).toEqual(["redis-server", ...redisPersistenceArgs, "--requirepass", "$(REDIS_PASSWORD)"]);
+    expect(container(redis).args).toEqual(redisContainerArgs(redisPersistenceArgs));
     expect(env(redis).REDIS_PASSWORD).toEqual({ secretKeyRef: { name: "redis-auth", key: "password" } });
     expect(container(redis).volumeMounts).toEqual([{ name: "data", mountPath: "/data" }]);
     expect(at(redis, "spec.volumeClaimTemplates")).toEqual([
