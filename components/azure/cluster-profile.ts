@@ -52,6 +52,8 @@ export interface UserPoolOptions {
   maxPods?: number;
   labels?: Record<string, string>;
   spot?: boolean;
+  /** Managed, or Ephemeral where the size's cache or temp disk holds the OS disk; Managed when unset. */
+  osDiskType?: string;
 }
 
 /** Name of the system pool inside the cluster. */

@@ -56,6 +56,8 @@ export class AksNodePools extends pulumi.ComponentResource {
           type: "VirtualMachineScaleSets",
           osType: "Linux",
           vmSize: pool.vmSize,
+          // Sent even when Managed: left out, AKS picks Ephemeral wherever the size allows it.
+          osDiskType: pool.osDiskType ?? "Managed",
           count: pool.count,
           ...(autoscaled ? { enableAutoScaling: true, minCount: pool.minCount, maxCount: pool.maxCount } : { enableAutoScaling: false }),
           availabilityZones: pool.zones && pool.zones.length > 0 ? pool.zones : undefined,

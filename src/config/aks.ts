@@ -8,6 +8,25 @@ const vmSizePattern = /^Standard_[A-Za-z0-9_]+$/;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Sizes with one vCPU or less than 4 GiB: AKS refuses them for system pools. */
 const tooSmallForSystemPool = /^Standard_(A0|A1|A1_v2|A2_v2|B1ls|B1s|B1ms|B2ats_v2|B2ts_v2|D1_v2|DS1_v2|F1|F1s|F2s?_v2)$/;
+/**
+ * Sizes of generation 4 and later without a `d` among their feature letters (Standard_D4s_v5,
+ * Standard_E8as_v6): they have neither a cache nor a temp disk, so an ephemeral OS disk has nowhere to go.
+ */
+const withoutLocalDisk = /^Standard_[A-Z]+\d+(-\d+)?[a-ce-z]*_v[4-9]$/;
+
+/** RFC 5737 documentation ranges: no real client has these addresses. */
+const documentationBlocks = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((text) => parseCidr(text) as Cidr);
+
+/**
+ * The authorized ranges that overlap an RFC 5737 documentation range. Such a range is a placeholder (the
+ * prod stack file ships one), and leaving it authorizes no real address, so `pulumi up` itself is shut out.
+ */
+export function documentationRanges(ranges: string[]): string[] {
+  return ranges.filter((text) => {
+    const block = parseCidr(text);
+    return block !== undefined && documentationBlocks.some((doc) => cidrsOverlap(block, doc));
+  });
+}
 
 export const networkPolicies = ["azure", "calico", "cilium", "none"] as const;
 export const skuTiers = ["Free", "Standard", "Premium"] as const;
@@ -46,6 +65,7 @@ const userPoolRecord = z.strictObject({
   maxPods: z.number().int().min(10).max(250).optional(),
   labels: labelList.optional(),
   spot: z.boolean().optional(),
+  osDiskType: z.enum(osDiskTypes).default("Managed"),
 });
 
 export type UserPoolSettings = z.output<typeof userPoolRecord>;
@@ -158,6 +178,12 @@ export function aksConfig(ctx: ConfigContext) {
       checkSystemPool(v, report);
       checkUserPools(v.aksUserPools, report);
       checkAccess(v, report);
+      if (v.aksUpgradeChannel === "node-image" && v.aksNodeOsUpgradeChannel !== "NodeImage") {
+        report(
+          "aksUpgradeChannel",
+          `none, patch, stable or rapid while aksNodeOsUpgradeChannel is ${v.aksNodeOsUpgradeChannel}: the node-image channel needs aksNodeOsUpgradeChannel NodeImage`,
+        );
+      }
       if (/^\d+\.\d+\.\d+$/.test(v.aksKubernetesVersion ?? "") && ["patch", "stable", "rapid"].includes(v.aksUpgradeChannel)) {
         report(
           "aksKubernetesVersion",
@@ -269,6 +295,7 @@ function checkNetwork(v: NetworkValues, report: ReportProblem): void {
 interface PoolValues {
   aksNodeCount: number;
   aksVmSize: string;
+  aksOsDiskType: (typeof osDiskTypes)[number];
   aksZones: string[];
   aksAutoscaler: boolean;
   aksNodeMinCount: number;
@@ -287,6 +314,9 @@ function checkSystemPool(v: PoolValues, report: ReportProblem): void {
   }
   if (tooSmallForSystemPool.test(v.aksVmSize)) {
     report("aksVmSize", "a size with at least 2 vCPUs and 4 GiB of memory, the minimum AKS accepts for a system pool");
+  }
+  if (v.aksOsDiskType === "Ephemeral" && withoutLocalDisk.test(v.aksVmSize)) {
+    report("aksOsDiskType", `Managed with aksVmSize ${v.aksVmSize}, which has no cache or temp disk to hold an ephemeral OS disk (sizes with a d, such as Standard_D4ds_v5, have one)`);
   }
   if (v.aksAutoscaler) {
     if (v.aksNodeMinCount > v.aksNodeMaxCount) {
@@ -330,6 +360,9 @@ function checkUserPools(pools: UserPoolSettings[], report: ReportProblem): void 
     report("aksUserPools", `node pools with unique names other than system (${duplicate ?? "system"} is taken)`);
   }
   for (const pool of pools) {
+    if (pool.osDiskType === "Ephemeral" && withoutLocalDisk.test(pool.vmSize)) {
+      report("aksUserPools", `pool ${pool.name} with osDiskType Managed: ${pool.vmSize} has no cache or temp disk to hold an ephemeral OS disk`);
+    }
     const autoscaled = pool.minCount !== undefined || pool.maxCount !== undefined;
     if (autoscaled && (pool.minCount === undefined || pool.maxCount === undefined)) {
       report("aksUserPools", `pool ${pool.name} with both minCount and maxCount for the autoscaler, or neither`);
@@ -344,6 +377,7 @@ function checkUserPools(pools: UserPoolSettings[], report: ReportProblem): void 
 }
 
 interface AccessValues {
+  aksVirtualNodes: boolean;
   aksAuthorizedIpRanges: string[];
   aksPrivateCluster: boolean;
   aksEntraId: boolean;
@@ -354,6 +388,9 @@ interface AccessValues {
 function checkAccess(v: AccessValues, report: ReportProblem): void {
   if (v.aksPrivateCluster && v.aksAuthorizedIpRanges.length > 0) {
     report("aksAuthorizedIpRanges", "an empty list while aksPrivateCluster is true: a private API server has no public endpoint to restrict");
+  }
+  if (v.aksVirtualNodes && v.aksAuthorizedIpRanges.length > 0) {
+    report("aksVirtualNodes", "false while aksAuthorizedIpRanges is set: virtual nodes do not support API server authorized IP ranges");
   }
   const blocks = v.aksAuthorizedIpRanges.map(parseCidr).filter((c): c is Cidr => c !== undefined);
   if (blocks.some((block) => block.prefix === 0)) {

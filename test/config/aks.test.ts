@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadSettings, type AksSettings } from "../../src/config.js";
+import { documentationRanges } from "../../src/config/aks.js";
 import { attemptStack } from "../../src/plan/capture.js";
 
 const project = "voting-platform";
@@ -37,6 +38,19 @@ describe("AKS config defaults", () => {
     expect(dev.keyVault).toEqual({ softDeleteRetentionDays: 7, purgeProtection: false });
   });
 
+  it("keeps OS disks managed unless a pool asks for ephemeral ones, whatever the size", () => {
+    expect(aks("dev").systemPool.osDiskType).toBe("Managed");
+    expect(aks("prod").systemPool.osDiskType).toBe("Managed");
+    expect(aks("dev", { aksUserPools: list("name=user,vmSize=Standard_D4ds_v5,count=1") }).userPools[0]?.osDiskType).toBe("Managed");
+    const ephemeral = aks("dev", { aksOsDiskType: "Ephemeral", aksVmSize: "Standard_D4ds_v5", aksUserPools: list("name=user,vmSize=Standard_D8ds_v5,count=1,osDiskType=Ephemeral") });
+    expect(ephemeral.systemPool.osDiskType).toBe("Ephemeral");
+    expect(ephemeral.userPools[0]?.osDiskType).toBe("Ephemeral");
+  });
+
+  it("accepts the node-image upgrade channel with the NodeImage node OS channel", () => {
+    expect(aks("dev", { aksUpgradeChannel: "node-image", aksNodeOsUpgradeChannel: "NodeImage" }).upgrade).toMatchObject({ channel: "node-image", nodeOsChannel: "NodeImage" });
+  });
+
   it("turns on the secure, highly available settings in prod", () => {
     const prod = aks("prod");
     expect(prod.systemPool).toMatchObject({ vmSize: "Standard_D4s_v5", zones: ["1", "2", "3"], autoscaler: { minCount: 3, maxCount: 6 } });
@@ -50,7 +64,7 @@ describe("AKS config defaults", () => {
   it("reads user pools from key=value records and taints the system pool when they exist", () => {
     const settings = aks("dev", { aksUserPools: list("name=user,vmSize=Standard_D4s_v5,count=2,minCount=1,maxCount=5,zones=1|2|3,labels=workload=web|tier=front") });
     expect(settings.userPools).toEqual([
-      { name: "user", vmSize: "Standard_D4s_v5", count: 2, minCount: 1, maxCount: 5, zones: ["1", "2", "3"], labels: { workload: "web", tier: "front" } },
+      { name: "user", vmSize: "Standard_D4s_v5", count: 2, minCount: 1, maxCount: 5, zones: ["1", "2", "3"], labels: { workload: "web", tier: "front" }, osDiskType: "Managed" },
     ]);
     expect(settings.systemPool.criticalAddonsOnly).toBe(true);
     expect(aks("dev", { aksUserPools: list("name=one,vmSize=Standard_D2s_v5,count=1,zones=2") }).userPools[0]?.zones).toEqual(["2"]);
@@ -92,6 +106,11 @@ describe("AKS config errors", () => {
     ["a soft delete of 100 days", { aksKeyVaultSoftDeleteDays: "100" }, "aksKeyVaultSoftDeleteDays", /an integer from 7 to 90/],
     ["an unknown ACR tier", { aksAcrSku: "Gold" }, "aksAcrSku", /one of Basic, Standard, Premium/],
     ["an interactive kubelogin mode", { aksKubeloginMode: "devicecode" }, "aksKubeloginMode", /one of azurecli, azd, spn, msi, workloadidentity/],
+    ["virtual nodes with authorized IP ranges", { aksVirtualNodes: "true", aksAuthorizedIpRanges: list("198.18.0.0/24") }, "aksVirtualNodes", /false while aksAuthorizedIpRanges is set: virtual nodes do not support/],
+    ["the node-image channel with another node OS channel", { aksUpgradeChannel: "node-image", aksNodeOsUpgradeChannel: "SecurityPatch" }, "aksUpgradeChannel", /while aksNodeOsUpgradeChannel is SecurityPatch: the node-image channel needs aksNodeOsUpgradeChannel NodeImage/],
+    ["an ephemeral OS disk on a size without a local disk", { aksOsDiskType: "Ephemeral", aksVmSize: "Standard_D4s_v5" }, "aksOsDiskType", /Managed with aksVmSize Standard_D4s_v5, which has no cache or temp disk/],
+    ["a user pool with an ephemeral OS disk on a size without a local disk", { aksUserPools: list("name=user,vmSize=Standard_E8as_v6,count=2,osDiskType=Ephemeral") }, "aksUserPools", /pool user with osDiskType Managed: Standard_E8as_v6 has no cache or temp disk/],
+    ["a user pool with an unknown OS disk type", { aksUserPools: list("name=user,vmSize=Standard_D4s_v5,count=2,osDiskType=Premium") }, "aksUserPools", /Managed|Ephemeral/],
   ])("rejects %s, naming the key, the value and what is accepted", (_label, values, key, expected) => {
     const found = problems(values as Record<string, string>);
     const problem = found.find((p) => p.key === `${project}:${key}`);
@@ -107,5 +126,30 @@ describe("AKS config errors", () => {
     expect(message).toContain('voting-platform:aksMaintenanceStartTime = "25:00": expected a time of day from 00:00 to 23:59, as HH:MM');
     expect(message).toContain("voting-platform:aksZones");
     expect(attempt.resources).toEqual([]);
+  });
+
+  it("fails the stack on combinations AKS would refuse mid-update, before any resource is registered", async () => {
+    const attempt = await attemptStack("dev-aks", {
+      aksVirtualNodes: "true",
+      aksAuthorizedIpRanges: JSON.stringify(["198.18.0.0/24"]),
+      aksUpgradeChannel: "node-image",
+      aksNodeOsUpgradeChannel: "None",
+    });
+    expect(attempt.error).toBeInstanceOf(ConfigError);
+    const message = (attempt.error as Error).message;
+    expect(message).toContain('voting-platform:aksVirtualNodes = "true": false while aksAuthorizedIpRanges is set');
+    expect(message).toContain('voting-platform:aksUpgradeChannel = "node-image": none, patch, stable or rapid while aksNodeOsUpgradeChannel is None');
+    expect(attempt.resources).toEqual([]);
+  });
+});
+
+describe("documentationRanges", () => {
+  it("finds the RFC 5737 ranges, and blocks inside or around them, among the authorized ranges", () => {
+    expect(documentationRanges(["203.0.113.0/24", "192.0.2.128/25", "198.51.0.0/16", "198.18.0.0/24", "20.50.1.7/32"])).toEqual([
+      "203.0.113.0/24",
+      "192.0.2.128/25",
+      "198.51.0.0/16",
+    ]);
+    expect(documentationRanges([])).toEqual([]);
   });
 });

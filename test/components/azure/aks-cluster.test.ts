@@ -1,5 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { controlPlaneLogCategories, roles } from "../../../components/azure/naming.js";
 import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
 import { mockUuid } from "../../../src/plan/mocks/azure.js";
@@ -33,10 +34,17 @@ let prod: Capture;
  * and without the stack file's zones, as in a region that has none.
  */
 let options: Capture;
+/** What `pulumi.log.warn` said while each stack ran. */
+const warnings: Record<"dev" | "prod", string[]> = { dev: [], prod: [] };
 
 beforeAll(async () => {
+  const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue(undefined);
   dev = await captureStack("dev-aks");
+  warnings.dev = warn.mock.calls.map(([message]) => message);
+  warn.mockClear();
   prod = await captureStack("prod-aks");
+  warnings.prod = warn.mock.calls.map(([message]) => message);
+  warn.mockRestore();
   options = await captureStack("dev-aks", {
     aksVirtualNodes: "true",
     aksControlPlaneIdentity: "UserAssigned",
@@ -124,6 +132,8 @@ describe("AksCluster user pools", () => {
     expect(cluster(options).inputs.agentPoolProfiles).toHaveLength(1);
     const batch = one(options, "azure-native:containerservice:AgentPool", "-batch");
     expect(batch.inputs).toMatchObject({ mode: "User", type: "VirtualMachineScaleSets", enableAutoScaling: true, minCount: 0, maxCount: 3, resourceName: "aks-dev-aks" });
+    // Sent explicitly: left out, AKS would pick an ephemeral OS disk wherever the size allows one.
+    expect(batch.inputs.osDiskType).toBe("Managed");
     expect(batch.inputs.vnetSubnetID).toBe(one(options, "azure-native:network:Subnet", "-network-nodes").id);
   });
 
@@ -173,6 +183,11 @@ describe("AksCluster identity and access", () => {
     const network = one(options, roleAssignment, "-identity-network");
     expect(network.inputs.principalId).toBe(identity.outputs.principalId);
     expect(cluster(options).dependencies).toContain(network.urn);
+  });
+
+  it("warns at run time, without failing, while the prod stack file's documentation range is left in place", () => {
+    expect(warnings.prod).toEqual(expect.arrayContaining([expect.stringMatching(/aksAuthorizedIpRanges holds 203\.0\.113\.0\/24, an RFC 5737 documentation range/)]));
+    expect(warnings.dev.filter((message) => message.includes("RFC 5737"))).toEqual([]);
   });
 
   it("restricts the prod API server to the configured ranges, or makes it private", () => {
