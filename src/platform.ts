@@ -44,6 +44,7 @@ async function eksPlatform(settings: Settings, eks: EksSettings): Promise<Platfo
   const cluster = new EksCluster(settings.name, {
     clusterName: `${settings.project}-${settings.name}`,
     region: eks.region,
+    awsProfile: eks.profile,
     kubernetesVersion: eks.kubernetesVersion,
     vpcCidr: eks.network.vpcCidr,
     azCount: eks.network.azCount,

@@ -21,6 +21,12 @@ export interface EksClusterArgs {
   clusterName: string;
   /** The region everything is created in (the AWS provider's region). */
   region: string;
+  /**
+   * The AWS CLI profile of the stack's AWS provider (`aws:profile`), which the kubeconfig's
+   * `aws eks get-token` then uses too.
+   * @default - the AWS CLI's default credentials
+   */
+  awsProfile?: string;
   /** Kubernetes minor version. @default "1.33" */
   kubernetesVersion?: string;
   /** The VPC's CIDR block. @default "10.20.0.0/16" */
@@ -146,7 +152,7 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const kubeconfig = this.kubeconfig(controlPlane, args.region);
+    const kubeconfig = this.kubeconfig(controlPlane, args.region, args.awsProfile);
     const provider = this.createProvider(name, args.clusterName, controlPlane, kubeconfig);
 
     const addon = (addonName: EksAddonName, extra: Partial<ConstructorParameters<typeof ManagedAddon>[1]> = {}) =>
@@ -293,11 +299,13 @@ export class EksCluster extends pulumi.ComponentResource {
     });
   }
 
-  private kubeconfig(controlPlane: ControlPlane, region: string): pulumi.Output<string> {
+  private kubeconfig(controlPlane: ControlPlane, region: string, profile: string | undefined): pulumi.Output<string> {
     return pulumi.secret(
       pulumi
         .all([controlPlane.name, controlPlane.endpoint, controlPlane.certificateAuthorityData])
-        .apply(([clusterName, endpoint, certificateAuthorityData]) => eksKubeconfig({ clusterName, region, endpoint, certificateAuthorityData })),
+        .apply(([clusterName, endpoint, certificateAuthorityData]) =>
+          eksKubeconfig({ clusterName, region, endpoint, certificateAuthorityData, profile }),
+        ),
     );
   }
 

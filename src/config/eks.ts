@@ -11,6 +11,8 @@ const gravitonPattern = /^[a-z]+\d+g[a-z0-9-]*\./;
 /** An IAM role or user an access entry can name; an STS assumed-role ARN is not one. */
 const principalArnPattern = /^arn:aws(-cn|-us-gov|-iso(-[a-z])?)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 const addonVersionPattern = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+/** An AWS CLI profile name as stacks write them: no spaces or brackets, which the config file's `[profile …]` would need. */
+const awsProfilePattern = /^[A-Za-z0-9_][A-Za-z0-9_.@+=,-]{0,127}$/;
 
 export const controlPlaneLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 export type ControlPlaneLogType = (typeof controlPlaneLogTypes)[number];
@@ -108,6 +110,11 @@ export function eksConfig(ctx: ConfigContext) {
   return defineFragment(
     {
       "aws:region": field.string({ pattern: awsRegion, expected: "an AWS region code such as eu-west-1" }),
+      // The AWS provider's own key: the kubeconfig's `aws eks get-token` must use the same credentials.
+      "aws:profile": field.optionalString(
+        "an AWS CLI profile name such as platform-admin: up to 128 letters, digits and _ . @ + = , -",
+        awsProfilePattern,
+      ),
       eksKubernetesVersion: field.string({
         default: "1.33",
         pattern: /^1\.\d{2}$/,
@@ -231,6 +238,7 @@ export function eksConfig(ctx: ConfigContext) {
       }
       return {
         region: v["aws:region"],
+        profile: v["aws:profile"],
         kubernetesVersion: v.eksKubernetesVersion,
         network: {
           vpcCidr: v.eksVpcCidr,

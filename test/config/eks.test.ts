@@ -76,6 +76,11 @@ describe("EKS config defaults", () => {
     ]);
   });
 
+  it("read the AWS provider's profile, for the kubeconfig, and leave it unset by default", () => {
+    expect(eks({ ...dev, "aws:profile": "platform-admin" }).profile).toBe("platform-admin");
+    expect(eks(dev).profile).toBeUndefined();
+  });
+
   it("tell Graviton instance types from x86 ones", () => {
     expect(instanceArchitecture(["m7g.large", "c6gn.xlarge", "t4g.small", "is4gen.large"])).toBe("arm64");
     expect(instanceArchitecture(["t3.medium", "m6i.large", "g5.xlarge", "c6in.2xlarge"])).toBe("x86_64");
@@ -105,6 +110,7 @@ describe("bad EKS config", () => {
     ["a pin for an add-on we do not install", { eksAddonVersions: '["aws-efs-csi-driver=v2.1.8-eksbuild.1"]' }, "voting-platform:eksAddonVersions", /aws-efs-csi-driver is not one/],
     ["a malformed add-on version", { eksAddonVersions: '["coredns=1.11"]' }, "voting-platform:eksAddonVersions", /coredns=1\.11 is not one/],
     ["a NAT mode that does not exist", { eksNatGateways: "none" }, "voting-platform:eksNatGateways", /one of single, perAz/],
+    ["an AWS profile name with a space", { "aws:profile": "platform admin" }, "aws:profile", /an AWS CLI profile name such as platform-admin/],
   ])("rejects %s, naming the key, the value and what is accepted", (_, override, key, expected) => {
     const found = problems({ ...dev, ...override });
     const problem = found.find((p) => p.key === key);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { fargatePodLabels } from "../../../components/aws/eks-cluster.js";
 import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
 import { all, one, policy, transitiveDependencies } from "./capture-helpers.js";
@@ -369,6 +370,15 @@ describe("default StorageClass", () => {
 });
 
 describe("the Kubernetes provider", () => {
+  it("gets its tokens with the stack's aws:profile, and with the default credentials when there is none", async () => {
+    const withProfile = await captureStack("dev-eks", { "aws:profile": "workshop-admin" });
+    const exec = (c: Capture) =>
+      (parse(String(one(c, T.k8sProvider).inputs.kubeconfig)) as { users: { user: { exec: Record<string, unknown> } }[] }).users[0]?.user.exec;
+    expect(exec(withProfile)?.env).toEqual([{ name: "AWS_PROFILE", value: "workshop-admin" }]);
+    expect(exec(dev)).not.toHaveProperty("env");
+    expect(withProfile.outputs.kubeconfig?.secret).toBe(true);
+  });
+
   it("is tied to the cluster by its name, known up front, so an unknown kubeconfig never replaces it", () => {
     for (const [c, name] of [[dev, "voting-platform-dev-eks"], [prod, "voting-platform-prod-eks"]] as const) {
       const provider = one(c, T.k8sProvider);

@@ -86,5 +86,16 @@ describe("kubeconfig", () => {
 
   it("is the same text for the same cluster, so the Kubernetes provider is never replaced by it", () => {
     expect(eksKubeconfig({ ...args })).toBe(eksKubeconfig(args));
+    expect(eksKubeconfig({ ...args, profile: undefined })).toBe(eksKubeconfig(args));
+  });
+
+  it("signs in with the stack's AWS profile where it names one, as the AWS provider does", () => {
+    const config = parse(eksKubeconfig({ ...args, profile: "platform-admin" })) as { users: { user: { exec: Record<string, unknown> } }[] };
+    expect(config.users[0]?.user.exec).toMatchObject({
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", "c1", "--region", "eu-west-1", "--output", "json"],
+      env: [{ name: "AWS_PROFILE", value: "platform-admin" }],
+    });
+    expect(eksKubeconfig({ ...args, profile: "platform-admin" })).toBe(eksKubeconfig({ ...args, profile: "platform-admin" }));
   });
 });
