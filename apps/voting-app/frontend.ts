@@ -141,6 +141,9 @@ export class VoteFrontend extends pulumi.ComponentResource {
           selector: { matchLabels: this.podLabels },
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           template: {
+            // Fargate enforces no NetworkPolicy (it runs no network policy agent): on Fargate the front
+            // end's own policies do nothing, and only Redis's ingress policy, enforced on its node, still
+            // holds. Security groups for pods are what fences Fargate pods on AWS.
             metadata: { labels: { ...objectLabels(ctx.instance, "frontend"), ...args.fargatePodLabels } },
             spec: {
               automountServiceAccountToken: false,

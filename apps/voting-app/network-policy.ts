@@ -20,6 +20,8 @@ export interface AppNetworkPoliciesArgs {
  * - from the front end to Redis, on the Redis port, and to DNS in kube-system, to find Redis;
  * - into Redis, on its port, from the front end only. Redis itself sends nothing anywhere.
  * Probes come from the kubelet on the node, which NetworkPolicy implementations let through.
+ * They bind only where the cluster enforces NetworkPolicy for the pod: not for pods on Fargate (the front
+ * end on EKS), whose policies then do nothing, while Redis's ingress still holds on its node.
  */
 export class AppNetworkPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: AppNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
