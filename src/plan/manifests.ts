@@ -22,10 +22,11 @@ const serverOwnedMetadata = ["uid", "resourceVersion", "creationTimestamp", "gen
  */
 export function kubernetesObjects(capture: Capture): KubeObject[] {
   return capture.resources.filter(isKubernetesObject).map((resource) => {
-    const { status: _status, ...rest } = { ...resource.inputs, ...pick(resource.outputs, ["metadata"]) };
-    const metadata = { ...(rest.metadata as Properties) };
+    const object: Properties = { ...resource.inputs, ...pick(resource.outputs, ["metadata"]) };
+    delete object.status;
+    const metadata = { ...(object.metadata as Properties) };
     for (const field of serverOwnedMetadata) delete metadata[field];
-    return { ...rest, metadata } as KubeObject;
+    return { ...object, metadata } as KubeObject;
   });
 }
 
