@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as resources from "@pulumi/azure-native/resources/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { documentationRanges, type AksSettings } from "../../src/config/aks.js";
+import { documentationRanges } from "./authorized-ranges.js";
 import type { ClusterTarget } from "../cluster-target.js";
 import { AksClusterAccess } from "./cluster-access.js";
 import { AksManagedCluster } from "./cluster.js";
@@ -12,10 +12,11 @@ import { containerInsightsRuleName, dnsLabelDomain, globalName, localNames } fro
 import { AksNetwork } from "./network.js";
 import { AksNodePools } from "./node-pools.js";
 import { AksRegistry } from "./registry.js";
+import type { AksSettings } from "./settings.js";
 import { AksStorage } from "./storage.js";
 
 export interface AksClusterArgs {
-  /** The stack's AKS settings; src/config/aks.ts and Pulumi.yaml document each and its defaults. */
+  /** What to build; `AksSettings` documents each field and its defaults, which the stack config applies. */
   settings: AksSettings;
   /**
    * Base of the resource names (`rg-<base>`, `aks-<base>`...).

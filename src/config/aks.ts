@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrContains, cidrContainsIp, cidrsOverlap, parseCidr, parseIp, type Cidr } from "./cidr.js";
 import { field, isCidr } from "./fields.js";
+import type { AksSettings } from "../../components/azure/settings.js";
 import { defineFragment, type ConfigContext, type ReportProblem } from "./fragment.js";
 
 const azureRegion = /^[a-z][a-z0-9]{2,30}$/;
@@ -13,20 +14,6 @@ const tooSmallForSystemPool = /^Standard_(A0|A1|A1_v2|A2_v2|B1ls|B1s|B1ms|B2ats_
  * Standard_E8as_v6): they have neither a cache nor a temp disk, so an ephemeral OS disk has nowhere to go.
  */
 const withoutLocalDisk = /^Standard_[A-Z]+\d+(-\d+)?[a-ce-z]*_v[4-9]$/;
-
-/** RFC 5737 documentation ranges: no real client has these addresses. */
-const documentationBlocks = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((text) => parseCidr(text) as Cidr);
-
-/**
- * The authorized ranges that overlap an RFC 5737 documentation range. Such a range is a placeholder (the
- * prod stack file ships one), and leaving it authorizes no real address, so `pulumi up` itself is shut out.
- */
-export function documentationRanges(ranges: string[]): string[] {
-  return ranges.filter((text) => {
-    const block = parseCidr(text);
-    return block !== undefined && documentationBlocks.some((doc) => cidrsOverlap(block, doc));
-  });
-}
 
 export const networkPolicies = ["azure", "calico", "cilium", "none"] as const;
 export const skuTiers = ["Free", "Standard", "Premium"] as const;
@@ -173,7 +160,7 @@ export function aksConfig(ctx: ConfigContext) {
       aksKeyVaultPurgeProtection: field.boolean({ default: prod }),
       aksStorageAccount: field.boolean({ default: true }),
     },
-    (v, report) => {
+    (v, report): AksSettings => {
       checkNetwork(v, report);
       checkSystemPool(v, report);
       checkUserPools(v.aksUserPools, report);
@@ -404,4 +391,4 @@ function checkAccess(v: AccessValues, report: ReportProblem): void {
   }
 }
 
-export type AksSettings = z.output<ReturnType<typeof aksConfig>["schema"]>;
+export type { AksSettings };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadSettings, type AksSettings } from "../../src/config.js";
-import { documentationRanges } from "../../src/config/aks.js";
+import { documentationRanges } from "../../components/azure/authorized-ranges.js";
 import { attemptStack } from "../../src/plan/capture.js";
 
 const project = "voting-platform";
