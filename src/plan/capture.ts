@@ -4,7 +4,6 @@ import type { Mocks } from "@pulumi/pulumi/runtime/index.js";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
 import { decodeProperties } from "./decode.js";
 import { createMocks } from "./mocks/index.js";
-import { offlineConfigOverrides } from "./offline-kubeconfig.js";
 import { readStackConfig } from "./stack-config.js";
 
 export type Properties = Record<string, unknown>;
@@ -201,15 +200,11 @@ export async function captureProgram(program: () => Promise<Properties | void>, 
   return capture;
 }
 
-/**
- * Runs the real program (src/index.ts) for a stack file, with config values overridden if given. A stack
- * on an existing cluster that names no kubeconfig is planned against a sample one, so the plan is the
- * same on every machine.
- */
+/** Runs the real program (src/index.ts) for a stack file, with config values overridden if given. */
 export async function attemptStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<CaptureAttempt> {
   const config = readStackConfig(stack);
   const values = { ...config.values };
-  for (const [key, value] of Object.entries({ ...offlineConfigOverrides(config), ...overrides })) {
+  for (const [key, value] of Object.entries(overrides)) {
     const full = key.includes(":") ? key : `${config.project}:${key}`;
     if (value === undefined) delete values[full];
     else values[full] = value;

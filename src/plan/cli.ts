@@ -3,7 +3,8 @@ import path from "node:path";
 import { ConfigError } from "../config.js";
 import { captureStack } from "./capture.js";
 import { buildReport, renderReport, writePlanFiles, type PlanReport } from "./report.js";
-import { listStacks, projectRoot, StackFileError } from "./stack-config.js";
+import { offlineConfigOverrides } from "./offline-kubeconfig.js";
+import { listStacks, projectRoot, readStackConfig, StackFileError } from "./stack-config.js";
 
 const usage = `Usage: npm start -- [--stack NAME | --all] [--config KEY=VALUE]... [--json] [--out DIR]
 
@@ -31,7 +32,9 @@ function parseOverrides(pairs: string[]): Record<string, string> {
 
 async function planStack(stack: string, overrides: Record<string, string>, outDir: string, json: boolean): Promise<PlanReport> {
   const started = performance.now();
-  const capture = await captureStack(stack, overrides);
+  // A stack on an existing cluster that names no kubeconfig is planned against a sample one, so the
+  // plan is the same on every machine, with or without a cluster.
+  const capture = await captureStack(stack, { ...offlineConfigOverrides(readStackConfig(stack), overrides), ...overrides });
   const report = buildReport(capture, writePlanFiles(capture, outDir));
   if (!json) {
     console.log(renderReport(capture, report));

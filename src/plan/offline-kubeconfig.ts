@@ -25,12 +25,15 @@ users:
 
 /**
  * Config overrides the offline plan applies to a stack: for a stack on an existing cluster whose file
- * names no kubeconfig (it would read `$KUBECONFIG` or `~/.kube/config`), the sample kubeconfig above.
- * A stack that names a kubeconfig file is planned against that file, as `pulumi up` would use it.
+ * (or the overrides given with it) names no kubeconfig, so that it would read `$KUBECONFIG` or
+ * `~/.kube/config`, the sample kubeconfig above. A stack that names a kubeconfig is planned against it,
+ * as `pulumi up` would use it.
  */
-export function offlineConfigOverrides(config: StackConfig): Record<string, string> {
+export function offlineConfigOverrides(config: StackConfig, overrides: Record<string, string> = {}): Record<string, string> {
   const key = (name: string) => `${config.project}:${name}`;
-  const onExisting = config.values[key("cloud")] === "existing";
-  const named = config.values[key("existingKubeconfig")] !== undefined || config.values[key("existingKubeconfigPath")] !== undefined;
+  const values: Record<string, string> = { ...config.values };
+  for (const [name, value] of Object.entries(overrides)) values[name.includes(":") ? name : key(name)] = value;
+  const onExisting = values[key("cloud")] === "existing";
+  const named = values[key("existingKubeconfig")] !== undefined || values[key("existingKubeconfigPath")] !== undefined;
   return onExisting && !named ? { [key("existingKubeconfig")]: sampleKubeconfig } : {};
 }
