@@ -80,7 +80,10 @@ export interface RegistryCredentials {
 export interface ContainerRegistry {
   /** Registry host, e.g. `myregistry.azurecr.io` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
   server: pulumi.Output<string>;
-  /** Push credentials for the program's image builds; a Pulumi secret. */
+  /**
+   * Push credentials for the program's image builds; a Pulumi secret. Platforms make them on first
+   * read (an ACR token, an ECR authorization token), so read it only when an image is pushed.
+   */
   credentials: pulumi.Output<RegistryCredentials>;
   /**
    * Returns the image repository (without a tag) for `name`, creating it first where the cloud needs

@@ -45,9 +45,12 @@ export interface AksRegistryArgs {
 export class AksRegistry extends pulumi.ComponentResource {
   readonly registry: containerregistry.Registry;
   readonly acrPull: authorization.RoleAssignment;
-  /** An ACR token on the built-in `_repositories_push` scope map: push and pull, nothing else. */
-  readonly pushToken: containerregistry.Token;
-  readonly pushPassword: AcrTokenPassword;
+  /**
+   * An ACR token on the built-in `_repositories_push` scope map (push and pull, nothing else), and its
+   * password; made when the program first asks the target for push credentials.
+   */
+  pushToken?: containerregistry.Token;
+  pushPassword?: AcrTokenPassword;
   /** The registry as the ClusterTarget contract exposes it. */
   readonly target: ContainerRegistry;
 
@@ -84,7 +87,24 @@ export class AksRegistry extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.pushToken = new containerregistry.Token(
+    const server = this.registry.loginServer;
+    const pushCredentials = () => this.createPushCredentials(name, args);
+    let credentials: pulumi.Output<RegistryCredentials> | undefined;
+    this.target = {
+      server,
+      // Made on first use: a stack that pushes no image gets no token, and no password to keep.
+      get credentials() {
+        credentials ??= pushCredentials();
+        return credentials;
+      },
+      repository: (image: string) => pulumi.interpolate`${server}/${image}`,
+    };
+
+    this.registerOutputs({ registryId: this.registry.id, loginServer: server, acrPullId: this.acrPull.id });
+  }
+
+  private createPushCredentials(name: string, args: AksRegistryArgs): pulumi.Output<RegistryCredentials> {
+    const token = new containerregistry.Token(
       `${name}-push-token`,
       {
         tokenName: "pulumi-push",
@@ -96,27 +116,18 @@ export class AksRegistry extends pulumi.ComponentResource {
       // The password lives in ACR once generated; reading it back on refresh must not plan its removal.
       { parent: this, ignoreChanges: ["credentials"] },
     );
-    this.pushPassword = new AcrTokenPassword(
+    const password = new AcrTokenPassword(
       `${name}-push-password`,
       {
         registryId: this.registry.id,
-        tokenId: this.pushToken.id,
-        tokenCreationDate: this.pushToken.creationDate,
+        tokenId: token.id,
+        tokenCreationDate: token.creationDate,
         accessToken: authorization.getClientTokenOutput({}, { parent: this }).token,
       },
       { parent: this },
     );
-    const credentials: pulumi.Output<RegistryCredentials> = pulumi.secret(
-      pulumi.all([this.pushPassword.username, this.pushPassword.password]).apply(([username, password]) => ({ username, password })),
-    );
-
-    const server = this.registry.loginServer;
-    this.target = {
-      server,
-      credentials,
-      repository: (image: string) => pulumi.interpolate`${server}/${image}`,
-    };
-
-    this.registerOutputs({ registryId: this.registry.id, loginServer: server, acrPullId: this.acrPull.id });
+    this.pushToken = token;
+    this.pushPassword = password;
+    return pulumi.secret(pulumi.all([password.username, password.password]).apply(([username, pw]) => ({ username, password: pw })));
   }
 }

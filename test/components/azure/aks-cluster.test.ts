@@ -275,10 +275,11 @@ describe("AksRegistry", () => {
   });
 
   it("pushes with an ACR token limited to the push scope map, whose generated password is secret", () => {
-    const registry = one(dev, "azure-native:containerregistry:Registry");
-    const token = one(dev, "azure-native:containerregistry:Token");
+    // prod builds its own front end image, so it pushes.
+    const registry = one(prod, "azure-native:containerregistry:Registry");
+    const token = one(prod, "azure-native:containerregistry:Token");
     expect(token.inputs).toMatchObject({ scopeMapId: `${registry.id}/scopeMaps/_repositories_push`, status: "enabled" });
-    const password = one(dev, "pulumi-nodejs:dynamic:Resource", "-push-password");
+    const password = one(prod, "pulumi-nodejs:dynamic:Resource", "-push-password");
     expect(password.inputs.tokenId).toBe(token.id);
     expect(password.secretInputs).toContain("accessToken");
     // A token re-created under the same id has a new creation date, and its password is generated anew.
@@ -286,7 +287,11 @@ describe("AksRegistry", () => {
     expect(password.replaceOnChanges).toEqual(["tokenCreationDate"]);
     expect(password.dependencies).toContain(token.urn);
     expect(password.additionalSecretOutputs).toContain("password");
-    expect(dev.outputs.registryLoginServer?.value).toBe(registry.outputs.loginServer);
+    expect(prod.outputs.registryLoginServer?.value).toBe(registry.outputs.loginServer);
+  });
+
+  it("makes no push token when the stack pushes no image", () => {
+    expect(dev.resources.filter((r) => r.type === "azure-native:containerregistry:Token" || r.type === "pulumi-nodejs:dynamic:Resource")).toEqual([]);
   });
 });
 
