@@ -1,0 +1,70 @@
+import path from "node:path";
+import { ConfigError } from "../config.js";
+import { captureStack } from "./capture.js";
+import { offlineConfigOverrides } from "./offline-kubeconfig.js";
+import { buildReport, renderReport, writePlanFiles, type PlanReport } from "./report.js";
+import { listStacks, projectRoot, readStackConfig, StackFileError } from "./stack-config.js";
+
+export interface PlanOptions {
+  /** The stacks to plan; every stack when `all`. */
+  stack: string;
+  all: boolean;
+  /** `KEY=VALUE` config overrides. */
+  config: string[];
+  json: boolean;
+  /** Where the files go, relative to the project root. */
+  out: string;
+}
+
+/** Errors the user can fix from the message alone: shown without a stack trace. */
+function isUserError(err: unknown): err is Error {
+  return err instanceof ConfigError || err instanceof StackFileError;
+}
+
+function parseOverrides(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf("=");
+      if (at < 1) throw new StackFileError(`--config takes KEY=VALUE, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+async function planStack(stack: string, overrides: Record<string, string>, outDir: string, json: boolean): Promise<PlanReport> {
+  const started = performance.now();
+  // A stack on an existing cluster that names no kubeconfig is planned against a sample one, so the
+  // plan is the same on every machine, with or without a cluster.
+  const capture = await captureStack(stack, { ...offlineConfigOverrides(readStackConfig(stack), overrides), ...overrides });
+  const report = buildReport(capture, writePlanFiles(capture, outDir));
+  if (!json) {
+    console.log(renderReport(capture, report));
+    const seconds = (ms: number) => (ms / 1000).toFixed(2);
+    console.log(`Planned in ${seconds(performance.now() - started)} s, ${seconds(performance.now())} s since the command started\n`);
+  }
+  return report;
+}
+
+/**
+ * Plans the stacks asked for, one after another, and returns the exit code: 1 when a stack has bad
+ * config, no stack file, or a Kubernetes object that breaks the rules; 0 otherwise.
+ */
+export async function runPlan(options: PlanOptions): Promise<number> {
+  const stacks = options.all ? listStacks() : [options.stack];
+  const outDir = path.resolve(projectRoot, options.out);
+  const reports: PlanReport[] = [];
+  let failed = false;
+  for (const stack of stacks) {
+    try {
+      const report = await planStack(stack, parseOverrides(options.config), outDir, options.json);
+      reports.push(report);
+      failed ||= report.violations.length > 0;
+    } catch (err) {
+      failed = true;
+      if (!isUserError(err)) throw err;
+      console.error(`${err.message}\n`);
+    }
+  }
+  if (options.json) console.log(JSON.stringify(options.all ? reports : (reports[0] ?? null), null, 2));
+  return failed ? 1 : 0;
+}
