@@ -1,60 +1,17 @@
 import type { containerservice } from "@pulumi/azure-native/types/input.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { addons } from "./naming.js";
+import type { AksNetworkSettings, AksSystemPoolSettings, AksUserPoolSettings } from "./settings.js";
 
 type AgentPoolProfile = containerservice.ManagedClusterAgentPoolProfileArgs;
 type NetworkProfile = containerservice.ContainerServiceNetworkProfileArgs;
 type AddonProfile = containerservice.ManagedClusterAddonProfileArgs;
 type MaintenanceWindow = containerservice.MaintenanceWindowArgs;
 
-/** The cluster's network, as AKS sees it. */
-export interface ClusterNetworkOptions {
-  /** Kubernetes service CIDR; must not overlap the VNet. */
-  serviceCidr: string;
-  /** Cluster DNS service IP, inside `serviceCidr`. */
-  dnsServiceIp: string;
-  /** Azure CNI overlay: pods take addresses from `podCidr`, not from the node subnet. */
-  overlay: boolean;
-  /** Pod CIDR with the overlay; ignored without it. */
-  podCidr?: string;
-  /** Network policy engine; `cilium` needs the overlay and also selects the Cilium dataplane. */
-  policy: string;
-}
-
-/** The system node pool. */
-export interface SystemPoolOptions {
-  /** Node count; with the autoscaler, only the initial count. */
-  count: number;
-  /** VM size; at least 2 vCPUs and 4 GiB. */
-  vmSize: string;
-  /** Availability zones, or none. */
-  zones: string[];
-  /** Autoscaler bounds; undefined keeps the pool at `count`. */
-  autoscaler?: { minCount: number; maxCount: number };
-  /** Managed or Ephemeral OS disks. */
-  osDiskType: string;
-  /** Maximum pods per node. */
-  maxPods: number;
-  /** Extra nodes during upgrades, a count or a percentage. */
-  maxSurge: string;
-  /** Keep application pods off the pool with the CriticalAddonsOnly taint. */
-  criticalAddonsOnly: boolean;
-}
-
-/** A user node pool, from the `aksUserPools` records. */
-export interface UserPoolOptions {
-  name: string;
-  vmSize: string;
-  count: number;
-  minCount?: number;
-  maxCount?: number;
-  zones?: string[];
-  maxPods?: number;
-  labels?: Record<string, string>;
-  spot?: boolean;
-  /** Managed, or Ephemeral where the size's cache or temp disk holds the OS disk; Managed when unset. */
-  osDiskType?: string;
-}
+/** The cluster's network, as AKS sees it: the VNet and subnets are the network component's. */
+export type ClusterNetworkOptions = Pick<AksNetworkSettings, "serviceCidr" | "dnsServiceIp" | "overlay" | "podCidr" | "policy">;
+export type SystemPoolOptions = AksSystemPoolSettings;
+export type UserPoolOptions = AksUserPoolSettings;
 
 /** Name of the system pool inside the cluster. */
 export const systemPoolName = "system";

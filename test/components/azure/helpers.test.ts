@@ -35,7 +35,7 @@ describe("Azure ids", () => {
 });
 
 describe("cluster profiles", () => {
-  const pool = { count: 3, vmSize: "Standard_B2ms", zones: [], osDiskType: "Managed", maxPods: 30, maxSurge: "1", criticalAddonsOnly: false };
+  const pool = { count: 3, vmSize: "Standard_B2ms", zones: [] as string[], osDiskType: "Managed" as const, maxPods: 30, maxSurge: "1", criticalAddonsOnly: false };
 
   it("refuses Cilium without the overlay", () => {
     expect(() => networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "cilium" })).toThrow(/cilium needs the overlay/);
