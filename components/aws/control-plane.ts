@@ -3,7 +3,7 @@ import * as eks from "@pulumi/aws/eks/index.js";
 import * as iam from "@pulumi/aws/iam/index.js";
 import * as kms from "@pulumi/aws/kms/index.js";
 import * as pulumi from "@pulumi/pulumi";
-import type { ControlPlaneLogType } from "../../src/config/eks.js";
+import type { ControlPlaneLogType } from "./settings.js";
 import { clusterEncryptionPolicy } from "./iam-policies.js";
 
 export interface ControlPlaneArgs {

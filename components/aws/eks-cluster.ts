@@ -3,7 +3,7 @@ import { getPartitionOutput } from "@pulumi/aws/getPartition.js";
 import { Provider } from "@pulumi/kubernetes/provider.js";
 import * as storage from "@pulumi/kubernetes/storage/v1/index.js";
 import * as pulumi from "@pulumi/pulumi";
-import type { ControlPlaneLogType, EksAddonName, NodeGroupSettings } from "../../src/config/eks.js";
+import type { ControlPlaneLogType, EksAddonName, NodeGroupSettings } from "./settings.js";
 import type { ClusterTarget } from "../cluster-target.js";
 import { ClusterRoles } from "./cluster-roles.js";
 import { ControlPlane } from "./control-plane.js";

@@ -2,7 +2,7 @@ import * as ec2 from "@pulumi/aws/ec2/index.js";
 import * as eks from "@pulumi/aws/eks/index.js";
 import type * as iam from "@pulumi/aws/iam/index.js";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeTaint } from "../../src/config/eks.js";
+import type { NodeTaint } from "./settings.js";
 
 export interface NodeGroupArgs {
   /** The cluster the nodes join. */

@@ -1,4 +1,13 @@
 import { z } from "zod";
+import {
+  controlPlaneLogTypes,
+  eksAddonNames,
+  type ControlPlaneLogType,
+  type EksAddonName,
+  type NodeGroupSettings,
+  type NodeTaint,
+  type TaintEffect,
+} from "../../components/aws/settings.js";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr.js";
 import { field, isCidr } from "./fields.js";
 import { defineFragment, type ConfigContext } from "./fragment.js";
@@ -14,11 +23,6 @@ const addonVersionPattern = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 /** An AWS CLI profile name as stacks write them: no spaces or brackets, which the config file's `[profile …]` would need. */
 const awsProfilePattern = /^[A-Za-z0-9_][A-Za-z0-9_.@+=,-]{0,127}$/;
 
-export const controlPlaneLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-export type ControlPlaneLogType = (typeof controlPlaneLogTypes)[number];
-/** The managed add-ons the platform installs, by their EKS names. */
-export const eksAddonNames = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server"] as const;
-export type EksAddonName = (typeof eksAddonNames)[number];
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -29,13 +33,7 @@ export function instanceArchitecture(instanceTypes: readonly string[]): "x86_64"
   return arm === instanceTypes.length ? "arm64" : undefined;
 }
 
-const taintEffects = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" } as const;
-export type TaintEffect = (typeof taintEffects)[keyof typeof taintEffects];
-export interface NodeTaint {
-  key: string;
-  value?: string;
-  effect: TaintEffect;
-}
+const taintEffects = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" } as const satisfies Record<string, TaintEffect>;
 
 const labelKey = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -83,19 +81,6 @@ const nodeGroupRecord = z
   })
   .strict();
 
-export interface NodeGroupSettings {
-  name: string;
-  instanceTypes: string[];
-  architecture: "x86_64" | "arm64";
-  minSize: number;
-  maxSize: number;
-  desiredSize: number;
-  capacityType: "ON_DEMAND" | "SPOT";
-  /** Root volume size in GiB. */
-  diskSize: number;
-  labels: Record<string, string>;
-  taints: NodeTaint[];
-}
 
 const anyIpv4 = (cidr: string) => parseCidr(cidr)?.prefix === 0;
 
