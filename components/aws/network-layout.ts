@@ -1,4 +1,4 @@
-import { parseCidr, subdivide } from "../../src/config/cidr.js";
+import { parseCidr, subdivide } from "../cidr.js";
 
 export interface SubnetLayout {
   /** One public subnet per AZ, for the NAT gateways and internet-facing load balancers. */

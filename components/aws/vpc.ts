@@ -1,7 +1,7 @@
 import * as ec2 from "@pulumi/aws/ec2/index.js";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones.js";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../../src/config/cidr.js";
+import { parseCidr } from "../cidr.js";
 import { subnetLayout } from "./network-layout.js";
 
 export interface VpcArgs {

@@ -1,4 +1,4 @@
-import { cidrsOverlap, parseCidr, type Cidr } from "../../src/config/cidr.js";
+import { cidrsOverlap, parseCidr, type Cidr } from "../cidr.js";
 
 /** RFC 5737 documentation ranges: no real client has these addresses. */
 const documentationBlocks = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((text) => parseCidr(text) as Cidr);

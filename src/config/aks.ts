@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidrContains, cidrContainsIp, cidrsOverlap, parseCidr, parseIp, type Cidr } from "./cidr.js";
+import { cidrContains, cidrContainsIp, cidrsOverlap, parseCidr, parseIp, type Cidr } from "../../components/cidr.js";
 import { field, isCidr } from "./fields.js";
 import type { AksSettings } from "../../components/azure/settings.js";
 import { defineFragment, type ConfigContext, type ReportProblem } from "./fragment.js";

@@ -8,7 +8,7 @@ import {
   type NodeTaint,
   type TaintEffect,
 } from "../../components/aws/settings.js";
-import { cidrContains, cidrsOverlap, parseCidr } from "./cidr.js";
+import { cidrContains, cidrsOverlap, parseCidr } from "../../components/cidr.js";
 import { field, isCidr } from "./fields.js";
 import { defineFragment, type ConfigContext } from "./fragment.js";
 

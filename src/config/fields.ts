@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCidr } from "./cidr.js";
+import { parseCidr } from "../../components/cidr.js";
 
 /**
  * Stack config arrives as strings: Pulumi hands scalars over as text and objects as JSON. These fields
