@@ -246,7 +246,8 @@ export class EksCluster extends pulumi.ComponentResource {
         partition: partition.partition,
         provider,
         replicas: args.lbControllerReplicas,
-        waitFor: [...nodeGroupResources, vpcCni.addon],
+        // Its pods resolve the AWS endpoints and its webhook through cluster DNS.
+        waitFor: [...nodeGroupResources, vpcCni.addon, coredns.addon],
         tags,
       },
       { parent: this },

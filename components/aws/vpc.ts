@@ -95,8 +95,8 @@ export class Vpc extends pulumi.ComponentResource {
         ),
     );
 
-    this.createPublicRoutes(name, vpc, igw, publicSubnets, named);
-    this.natGateways = this.createNatGateways(name, natGateways === "single" ? 1 : args.azCount, publicSubnets, igw, named);
+    const publicEgress = this.createPublicRoutes(name, vpc, igw, publicSubnets, named);
+    this.natGateways = this.createNatGateways(name, natGateways === "single" ? 1 : args.azCount, publicSubnets, publicEgress, named);
     this.privateEgress = this.createPrivateRoutes(name, vpc, privateSubnets, named);
 
     this.vpcId = vpc.id;
@@ -128,19 +128,20 @@ export class Vpc extends pulumi.ComponentResource {
     igw: ec2.InternetGateway,
     subnets: ec2.Subnet[],
     named: (role: string) => Record<string, string>,
-  ): void {
+  ): pulumi.Resource[] {
     const table = new ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: named("public") }, { parent: this });
-    new ec2.Route(`${name}-public-internet`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
-    subnets.forEach(
+    const route = new ec2.Route(`${name}-public-internet`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
+    const associations = subnets.map(
       (subnet, i) => new ec2.RouteTableAssociation(`${name}-public-${i}-rta`, { subnetId: subnet.id, routeTableId: table.id }, { parent: this }),
     );
+    return [route, ...associations];
   }
 
   private createNatGateways(
     name: string,
     count: number,
     publicSubnets: ec2.Subnet[],
-    igw: ec2.InternetGateway,
+    publicEgress: pulumi.Resource[],
     named: (role: string) => Record<string, string>,
   ): ec2.NatGateway[] {
     return publicSubnets.slice(0, count).map((subnet, i) => {
@@ -148,8 +149,10 @@ export class Vpc extends pulumi.ComponentResource {
       return new ec2.NatGateway(
         `${name}-nat-${i}`,
         { allocationId: eip.allocationId, subnetId: subnet.id, connectivityType: "public", tags: named(`nat-${i}`) },
-        // A public NAT gateway only works once the VPC has its internet gateway.
-        { parent: this, dependsOn: [igw] },
+        // A public NAT gateway sends through its subnet's route to the internet gateway. Nothing else
+        // depends on that route, so without this edge destroy would delete it first, and the controllers
+        // that still delete ALBs and volumes through NAT would lose their way out.
+        { parent: this, dependsOn: publicEgress },
       );
     });
   }

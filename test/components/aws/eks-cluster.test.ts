@@ -344,6 +344,23 @@ describe("destroy ordering with the app", () => {
     }
   });
 
+  it("keeps each NAT gateway until the public route and every public subnet's association to it are gone", () => {
+    for (const c of [dev, prod]) {
+      const publicRoute = all(c, T.route).find((r) => r.inputs.gatewayId !== undefined);
+      const publicAssociations = all(c, T.routeTableAssociation).filter((r) => r.name.includes("-public-"));
+      expect(publicAssociations).toHaveLength(c === dev ? 2 : 3);
+      for (const nat of all(c, T.nat)) {
+        expect(nat.dependencies).toEqual(expect.arrayContaining([publicRoute?.urn, ...publicAssociations.map((a) => a.urn)]));
+      }
+    }
+  });
+
+  it("starts the Load Balancer Controller once CoreDNS runs, and removes it while CoreDNS still does", () => {
+    for (const c of [dev, prod]) {
+      expect(one(c, "kubernetes:helm.sh/v3:Release").dependencies).toContain(addon(c, "coredns").urn);
+    }
+  });
+
   it("deletes the app's namespace, and Redis's claim with its StatefulSet, while the EBS CSI driver and nodes still run", () => {
     for (const c of [dev, prod]) {
       const namespace = one(c, "kubernetes:core/v1:Namespace");
