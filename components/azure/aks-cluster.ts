@@ -188,6 +188,7 @@ export class AksCluster extends pulumi.ComponentResource {
         vaultName: globalNameOf("vault"),
         tenantId: client.tenantId,
         subscriptionId: client.subscriptionId,
+        deployerObjectId: client.objectId,
         secretsProviderIdentity: this.managedCluster.secretsProviderIdentity,
         softDeleteRetentionDays: settings.keyVault.softDeleteRetentionDays,
         purgeProtection: settings.keyVault.purgeProtection,

@@ -3,6 +3,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SecretStore } from "../cluster-target.js";
+import { KeyVaultDataPlaneAccess, keyVaultTokenEndpoint } from "./key-vault-access.js";
 import { roleDefinitionId, roles } from "./naming.js";
 
 export interface AksKeyVaultArgs {
@@ -16,6 +17,8 @@ export interface AksKeyVaultArgs {
   tenantId: pulumi.Input<string>;
   /** Subscription of the vault, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
+  /** Object id of the identity running `pulumi up`, which writes and deletes the vault's secrets. */
+  deployerObjectId: pulumi.Input<string>;
   /** The cluster's `azureKeyvaultSecretsProvider` add-on identity, which reads the secrets. */
   secretsProviderIdentity: pulumi.Input<{ clientId: string; objectId: string }>;
   /**
@@ -46,13 +49,18 @@ export const redisPasswordSecretName = "redis-password";
 
 /**
  * Key Vault with RBAC authorization, the Redis password the app mounts through the Secrets Store CSI
- * driver, and Secrets User for the add-on identity, which reads it on the nodes. The deployer needs no
- * data-plane role: the secret is written through ARM (`Microsoft.KeyVault/vaults/secrets/write`, a
- * control-plane action in Contributor and Owner), which the vault's RBAC data-plane checks do not cover.
+ * driver, and Secrets User for the add-on identity, which reads it on the nodes. The deployer gets Key
+ * Vault Secrets Officer on the vault: azure-native writes a secret through ARM, but deletes it (and
+ * recovers a soft-deleted one of the same name) through the data plane, which the vault's RBAC guards.
+ * Every secret waits until that role is in effect, and is deleted before it goes.
  */
 export class AksKeyVault extends pulumi.ComponentResource {
   readonly vault: keyvault.Vault;
   readonly secretsProviderAccess: authorization.RoleAssignment;
+  /** The deployer's Key Vault Secrets Officer role on the vault: `pulumi destroy` deletes secrets with it. */
+  readonly deployerAccess: authorization.RoleAssignment;
+  /** Resolves once the deployer's role works on the vault's data plane; secrets depend on it. */
+  readonly deployerAccessInEffect: KeyVaultDataPlaneAccess;
   readonly redisPassword: random.RandomPassword;
   readonly redisPasswordSecret: keyvault.Secret;
   /** The vault as the ClusterTarget contract exposes it. */
@@ -101,6 +109,22 @@ export class AksKeyVault extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.deployerAccess = new authorization.RoleAssignment(
+      `${name}-deployer-secrets-officer`,
+      // No principalType: the deployer may be a user (az login) or a service principal (CI).
+      { scope: this.vault.id, roleDefinitionId: role(roles.keyVaultSecretsOfficer), principalId: args.deployerObjectId },
+      { parent: this },
+    );
+    this.deployerAccessInEffect = new KeyVaultDataPlaneAccess(
+      `${name}-deployer-access`,
+      {
+        vaultUri: this.vault.properties.vaultUri,
+        roleAssignmentId: this.deployerAccess.id,
+        accessToken: authorization.getClientTokenOutput({ endpoint: keyVaultTokenEndpoint }, { parent: this }).token,
+      },
+      { parent: this },
+    );
+
     this.redisPassword = new random.RandomPassword(
       `${name}-redis-password`,
       // Letters and digits only: the password travels in Redis URLs and command lines unescaped.
@@ -116,7 +140,8 @@ export class AksKeyVault extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         properties: { value: pulumi.secret(this.redisPassword.result), contentType: "text/plain" },
       },
-      { parent: this },
+      // Written once the deployer's data-plane role works, deleted while it still does.
+      { parent: this, dependsOn: [this.deployerAccessInEffect] },
     );
 
     const identity = pulumi.output(args.secretsProviderIdentity);

@@ -7,6 +7,7 @@
 export const roles = {
   acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
   networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
 } as const;

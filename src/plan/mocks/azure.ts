@@ -208,6 +208,10 @@ export const azureMocks: MockModule = {
   newResource({ type, name, inputs }, ctx) {
     if (type.startsWith("azure-native:")) return armResource(type, name, inputs, ctx);
     if (type === "pulumi-nodejs:dynamic:Resource" && typeof inputs.tokenId === "string") return tokenPassword(name, inputs, ctx);
+    // The wait for a Key Vault data-plane role (key-vault-access.ts): in effect at once, offline.
+    if (type === "pulumi-nodejs:dynamic:Resource" && typeof inputs.roleAssignmentId === "string") {
+      return { id: `${inputs.roleAssignmentId}/effective`, state: { vaultUri: inputs.vaultUri, roleAssignmentId: inputs.roleAssignmentId } };
+    }
     return undefined;
   },
   call({ token, inputs }, ctx) {

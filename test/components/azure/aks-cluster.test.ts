@@ -291,7 +291,9 @@ describe("AksRegistry", () => {
   });
 
   it("makes no push token when the stack pushes no image", () => {
-    expect(dev.resources.filter((r) => r.type === "azure-native:containerregistry:Token" || r.type === "pulumi-nodejs:dynamic:Resource")).toEqual([]);
+    const tokenOrPassword = (r: CapturedResource) =>
+      r.type === "azure-native:containerregistry:Token" || (r.type === "pulumi-nodejs:dynamic:Resource" && r.inputs.tokenId !== undefined);
+    expect(dev.resources.filter(tokenOrPassword)).toEqual([]);
   });
 });
 
@@ -310,19 +312,33 @@ describe("AksKeyVault", () => {
     expect(user?.inputs).toMatchObject({ scope: one(dev, "azure-native:keyvault:Vault").id, principalId: at(addon, "objectId"), principalType: "ServicePrincipal" });
   });
 
-  it("stores the Redis password as a secret through ARM, granting the deployer no data-plane role", () => {
+  it("stores the Redis password as a secret", () => {
     const secret = one(dev, "azure-native:keyvault:Secret");
     expect(secret.inputs).toMatchObject({ secretName: "redis-password", vaultName: one(dev, "azure-native:keyvault:Vault").outputs.name });
     expect(secret.secretInputs).toContain("properties.value");
     expect(one(dev, "random:index/randomPassword:RandomPassword").inputs).toMatchObject({ length: 32, special: false });
-    // The only role on the vault is the secrets provider's read access.
+  });
+
+  it("gives the deployer Key Vault Secrets Officer on the vault, which destroy deletes the secret with", () => {
     for (const capture of [dev, prod]) {
       const vault = one(capture, "azure-native:keyvault:Vault");
-      const onVault = all(capture, roleAssignment).filter((r) => r.inputs.scope === vault.id);
-      expect(onVault.map((r) => String(r.inputs.roleDefinitionId).split("/").pop())).toEqual([roles.keyVaultSecretsUser]);
-      expect(all(capture, roleAssignment).filter((r) => r.inputs.principalId === mockUuid(`${capture.stack}/deployer/object`)).map((r) => r.name)).toEqual(
-        capture === prod ? [expect.stringMatching(/-deployer-cluster-admin$/)] : [],
-      );
+      const officer = roleFor(capture, roles.keyVaultSecretsOfficer);
+      expect(officer).toHaveLength(1);
+      expect(officer[0]?.inputs).toMatchObject({ scope: vault.id, principalId: mockUuid(`${capture.stack}/deployer/object`) });
+    }
+  });
+
+  it("writes the secret once that role works on the vault's data plane, and deletes it while it still does", () => {
+    for (const capture of [dev, prod]) {
+      const secret = one(capture, "azure-native:keyvault:Secret");
+      const officer = roleFor(capture, roles.keyVaultSecretsOfficer)[0];
+      const wait = capture.resources.find((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.inputs.roleAssignmentId !== undefined);
+      expect(wait?.inputs).toMatchObject({ vaultUri: one(capture, "azure-native:keyvault:Vault").outputs.properties && at(one(capture, "azure-native:keyvault:Vault").outputs.properties, "vaultUri"), roleAssignmentId: officer?.id });
+      // The wait signs in to the data plane, not to ARM, with a token kept secret.
+      expect(wait?.secretInputs).toContain("accessToken");
+      expect(capture.invokes).toContainEqual({ token: "azure-native:authorization:getClientToken", inputs: { endpoint: "https://vault.azure.net" } });
+      expect(wait?.dependencies).toContain(officer?.urn);
+      expect(secret.dependencies).toContain(wait?.urn);
     }
   });
 });
