@@ -2,7 +2,7 @@ import path from "node:path";
 import { ConfigError } from "../config.js";
 import { captureStack } from "./capture.js";
 import { offlineConfigOverrides } from "./offline-kubeconfig.js";
-import { buildReport, renderReport, writePlanFiles, type PlanReport } from "./report.js";
+import { buildReport, renderDestroyOrder, renderReport, writePlanFiles, type PlanReport } from "./report.js";
 import { listStacks, projectRoot, readStackConfig, StackFileError } from "./stack-config.js";
 
 export interface PlanOptions {
@@ -12,6 +12,8 @@ export interface PlanOptions {
   /** `KEY=VALUE` config overrides. */
   config: string[];
   json: boolean;
+  /** Print the order of `pulumi destroy` instead of the resource tree. */
+  destroy: boolean;
   /** Where the files go, relative to the project root. */
   out: string;
 }
@@ -31,14 +33,14 @@ function parseOverrides(pairs: string[]): Record<string, string> {
   );
 }
 
-async function planStack(stack: string, overrides: Record<string, string>, outDir: string, json: boolean): Promise<PlanReport> {
+async function planStack(stack: string, overrides: Record<string, string>, outDir: string, options: PlanOptions): Promise<PlanReport> {
   const started = performance.now();
   // A stack on an existing cluster that names no kubeconfig is planned against a sample one, so the
   // plan is the same on every machine, with or without a cluster.
   const capture = await captureStack(stack, { ...offlineConfigOverrides(readStackConfig(stack), overrides), ...overrides });
   const report = buildReport(capture, writePlanFiles(capture, outDir));
-  if (!json) {
-    console.log(renderReport(capture, report));
+  if (!options.json) {
+    console.log(options.destroy ? renderDestroyOrder(capture, report) : renderReport(capture, report));
     const seconds = (ms: number) => (ms / 1000).toFixed(2);
     console.log(`Planned in ${seconds(performance.now() - started)} s, ${seconds(performance.now())} s since the command started\n`);
   }
@@ -47,7 +49,8 @@ async function planStack(stack: string, overrides: Record<string, string>, outDi
 
 /**
  * Plans the stacks asked for, one after another, and returns the exit code: 1 when a stack has bad
- * config, no stack file, or a Kubernetes object that breaks the rules; 0 otherwise.
+ * config, no stack file, a Kubernetes object that breaks the rules, or an order that breaks a lifecycle
+ * rule; 0 otherwise.
  */
 export async function runPlan(options: PlanOptions): Promise<number> {
   const stacks = options.all ? listStacks() : [options.stack];
@@ -56,9 +59,9 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   let failed = false;
   for (const stack of stacks) {
     try {
-      const report = await planStack(stack, parseOverrides(options.config), outDir, options.json);
+      const report = await planStack(stack, parseOverrides(options.config), outDir, options);
       reports.push(report);
-      failed ||= report.violations.length > 0;
+      failed ||= report.violations.length > 0 || report.lifecycle.violations.length > 0;
     } catch (err) {
       failed = true;
       if (!isUserError(err)) throw err;

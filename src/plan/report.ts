@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import type { Capture } from "./capture.js";
+import { analyzeLifecycle, describeLifecycle, renderWaves, type Lifecycle } from "./lifecycle/index.js";
 import { describeObject, kubernetesObjects, type KubeObject } from "./manifests.js";
 import { maskOutputs, maskResource } from "./mask.js";
 import { formatViolations, validateObjects, type Violation } from "./validate/index.js";
@@ -16,6 +17,8 @@ export interface PlanReport {
   kubernetesObjects: string[];
   /** Objects that break the Kubernetes schema or our rules; the plan fails when there are any. */
   violations: Violation[];
+  /** The create and destroy order, and the lifecycle rules it breaks; the plan fails when it breaks any. */
+  lifecycle: Lifecycle;
   files: string[];
 }
 
@@ -54,6 +57,7 @@ export function buildReport(capture: Capture, files: string[]): PlanReport {
     outputs: maskOutputs(capture.outputs),
     kubernetesObjects: kubernetesObjects(capture).map(describeObject),
     violations: validateObjects(kubernetesObjects(capture)),
+    lifecycle: analyzeLifecycle(capture),
     files,
   };
 }
@@ -78,6 +82,18 @@ export function renderReport(capture: Capture, report: PlanReport): string {
     report.violations.length === 0
       ? `Kubernetes objects: ${report.kubernetesObjects.length}, all valid against the Kubernetes schema and our rules`
       : `Kubernetes objects: ${report.kubernetesObjects.length}, ${report.violations.length} violation(s):\n${formatViolations(report.violations)}`,
+    describeLifecycle(report.lifecycle),
     `Files: ${report.files.join(", ")}`,
+  ].join("\n");
+}
+
+/** What `--destroy` prints: the order `pulumi destroy` deletes the stack in, wave by wave. */
+export function renderDestroyOrder(capture: Capture, report: PlanReport): string {
+  return [
+    `Destroy order of stack ${capture.stack}: what \`pulumi destroy\` deletes, wave by wave (each wave once the one before is gone)`,
+    "",
+    renderWaves(capture, report.lifecycle.destroyWaves),
+    "",
+    describeLifecycle(report.lifecycle),
   ].join("\n");
 }

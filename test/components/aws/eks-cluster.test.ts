@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fargatePodLabels } from "../../../components/aws/eks-cluster.js";
 import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
+import { DependencyGraph } from "../../../src/plan/lifecycle/graph.js";
 import { all, one, policy, transitiveDependencies } from "./capture-helpers.js";
 
 const T = {
@@ -352,6 +353,16 @@ describe("destroy ordering with the app", () => {
       for (const nat of all(c, T.nat)) {
         expect(nat.dependencies).toEqual(expect.arrayContaining([publicRoute?.urn, ...publicAssociations.map((a) => a.urn)]));
       }
+    }
+  });
+
+  it("deletes the Ingress, and with it the ALB, before any part of the way out: NAT, routes, internet gateway", () => {
+    for (const c of [dev, prod]) {
+      const graph = new DependencyGraph(c);
+      const ingress = one(c, "kubernetes:networking.k8s.io/v1:Ingress");
+      const egress = [T.nat, T.route, T.routeTableAssociation, T.eip, "aws:ec2/internetGateway:InternetGateway"].flatMap((type) => all(c, type));
+      expect(egress.length).toBeGreaterThan(8);
+      expect(egress.filter((r) => !graph.deletesBefore(ingress.urn, r.urn)).map((r) => r.name)).toEqual([]);
     }
   });
 

@@ -1,0 +1,35 @@
+import type { Capture } from "../capture.js";
+import { DependencyGraph, shortName } from "./graph.js";
+import { checkLifecycle, lifecycleRules, type LifecycleViolation } from "./rules.js";
+
+export { DependencyGraph, shortName } from "./graph.js";
+export { checkLifecycle, lifecycleRules, type LifecycleRule, type LifecycleViolation } from "./rules.js";
+
+/** The order of `pulumi up` and `pulumi destroy` for a stack, and the rules it breaks. */
+export interface Lifecycle {
+  /** What `pulumi up` creates together, wave after wave, by URN. */
+  createWaves: string[][];
+  /** What `pulumi destroy` deletes together, wave after wave, by URN. */
+  destroyWaves: string[][];
+  violations: LifecycleViolation[];
+}
+
+export function analyzeLifecycle(capture: Pick<Capture, "resources">): Lifecycle {
+  const graph = new DependencyGraph(capture);
+  return { createWaves: graph.createWaves(), destroyWaves: graph.destroyWaves(), violations: checkLifecycle(graph) };
+}
+
+/** The waves as short lines: `  3  Ingress vote-endpoint-ingress, Service vote-endpoint-service`. */
+export function renderWaves(capture: Pick<Capture, "resources">, waves: string[][]): string {
+  const names = new Map(capture.resources.map((r) => [r.urn, shortName(r)]));
+  const width = String(waves.length).length;
+  return waves.map((wave, i) => `  ${String(i + 1).padStart(width)}  ${wave.map((urn) => names.get(urn) ?? urn).join(", ")}`).join("\n");
+}
+
+/** One line for the plan: how many waves, and whether every rule holds. */
+export function describeLifecycle(lifecycle: Lifecycle): string {
+  const head = `Lifecycle: ${lifecycle.createWaves.length} create waves, ${lifecycle.destroyWaves.length} destroy waves`;
+  if (lifecycle.violations.length === 0) return `${head}; all ${lifecycleRules.length} lifecycle rules hold`;
+  const lines = lifecycle.violations.map((v) => `  - [${v.rule}] ${v.detail}`);
+  return `${head}; ${lifecycle.violations.length} lifecycle violation(s):\n${lines.join("\n")}`;
+}

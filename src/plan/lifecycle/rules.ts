@@ -1,0 +1,235 @@
+import { roles } from "../../../components/azure/naming.js";
+import type { CapturedResource } from "../capture.js";
+import { shortName, type DependencyGraph } from "./graph.js";
+import {
+  assignsRole,
+  claimedStorageClasses,
+  fargateRuns,
+  fargateSelectors,
+  inputText,
+  isAwsIam,
+  isEgressPath,
+  isHelmRelease,
+  isInternetRoute,
+  isKube,
+  isKubernetesManaged,
+  isLoadBalancerService,
+  metadata,
+  mountsSecretStore,
+  outputText,
+  ownsVolumes,
+  providesNodes,
+  runsPods,
+} from "./selectors.js";
+
+type Resource = CapturedResource;
+/** `first` must be deleted before `then`; a text instead of a resource names a counterpart the stack lacks. */
+type Pair = [first: Resource, then: Resource | string];
+
+/**
+ * A rule of the form "`first` must be deleted before `then`": `first` must depend on `then`, directly or
+ * through others, so that `pulumi destroy` deletes it while `then` still exists (and `pulumi up` creates
+ * it after). Each rule says which cloud behaviour makes the order matter.
+ */
+export interface LifecycleRule {
+  id: string;
+  summary: string;
+  why: string;
+  pairs(graph: DependencyGraph): Pair[];
+}
+
+export interface LifecycleViolation {
+  rule: string;
+  /** The resource that is not deleted early enough. */
+  urn: string;
+  detail: string;
+}
+
+const where = (graph: DependencyGraph, test: (r: Resource) => boolean) => graph.resources.filter(test);
+const cross = (firsts: Resource[], thens: Resource[]): Pair[] => firsts.flatMap((first) => thens.map((then): Pair => [first, then]));
+/** Pairs with each of `thens`, or a missing counterpart when there is none. */
+const crossRequired = (firsts: Resource[], thens: Resource[], missing: string): Pair[] =>
+  thens.length > 0 ? cross(firsts, thens) : firsts.map((first): Pair => [first, missing]);
+
+/** Objects whose deletion a controller carries out in the cloud: load balancers and disks. */
+const cloudBacked = (r: Resource) => isKube(r, "Ingress") || isLoadBalancerService(r) || ownsVolumes(r) || isKube(r, "PersistentVolumeClaim");
+
+/** The namespaces that hold cloud-backed objects: deleting one deletes what is left in it, claims included. */
+function holdingNamespaces(graph: DependencyGraph): Resource[] {
+  const names = new Set(where(graph, cloudBacked).map((r) => metadata(r).namespace));
+  return where(graph, (r) => isKube(r, "Namespace") && names.has(metadata(r).name));
+}
+
+/** The controller release and the IAM it acts with. */
+function withPermissions(graph: DependencyGraph, controller: Resource): Resource[] {
+  const iam = [...graph.waitsFor(controller.urn)].map((urn) => graph.resource(urn)).filter((r): r is Resource => r !== undefined && isAwsIam(r));
+  return [controller, ...iam];
+}
+
+/** The role a resource acts as through IRSA (`serviceAccountRoleArn`), with its policy attachments. */
+function irsaPermissions(graph: DependencyGraph, resource: Resource): Resource[] {
+  const roleArn = inputText(resource, "serviceAccountRoleArn");
+  if (!roleArn) return [];
+  const role = graph.resources.find((r) => r.type === "aws:iam/role:Role" && outputText(r, "arn") === roleArn);
+  if (!role) return [];
+  const roleName = outputText(role, "name");
+  return [role, ...where(graph, (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && inputText(r, "role") === roleName)];
+}
+
+const addon = (name: string) => (r: Resource) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === name;
+
+export const lifecycleRules: LifecycleRule[] = [
+  {
+    id: "alb-before-controller",
+    summary: "ALB Ingresses before the AWS Load Balancer Controller and its IAM permissions",
+    why:
+      "Only the controller deletes an Ingress's ALB, target groups and security groups, through its finalizer; without the controller " +
+      "(or its permissions) the Ingress hangs and the ALB stays, and the VPC's deletion fails with DependencyViolation.",
+    pairs: (graph) => {
+      const controllers = where(graph, (r) => isHelmRelease(r, "aws-load-balancer-controller"));
+      const albIngresses = where(graph, (r) => isKube(r, "Ingress") && (r.inputs.spec as { ingressClassName?: string } | undefined)?.ingressClassName === "alb");
+      return crossRequired(albIngresses, controllers.flatMap((c) => withPermissions(graph, c)), "an AWS Load Balancer Controller release");
+    },
+  },
+  {
+    id: "cloud-objects-before-egress",
+    summary: "Ingresses, LoadBalancer Services, volume-owning StatefulSets and their namespaces before the VPC's way out",
+    why:
+      "The Load Balancer Controller and the EBS CSI driver delete ALBs and volumes by calling the ELB and EC2 APIs from the private " +
+      "subnets, through NAT; with the NAT gateways, routes or internet gateway gone, those calls time out and the cloud objects are orphaned.",
+    pairs: (graph) => cross([...where(graph, cloudBacked), ...holdingNamespaces(graph)], where(graph, isEgressPath)),
+  },
+  {
+    id: "volumes-before-csi-driver",
+    summary: "Volume-owning StatefulSets and their namespaces before the EBS CSI driver and its IAM role",
+    why: "The EBS CSI controller deletes a claim's volume when the claim goes; gone first, it leaves the volume behind, billed.",
+    pairs: (graph) => {
+      const drivers = where(graph, addon("aws-ebs-csi-driver"));
+      const owners = [...where(graph, (r) => ownsVolumes(r) || isKube(r, "PersistentVolumeClaim")), ...holdingNamespaces(graph)];
+      return cross(owners, drivers.flatMap((d) => [d, ...irsaPermissions(graph, d)]));
+    },
+  },
+  {
+    id: "claims-before-storage-class",
+    summary: "StatefulSets before the StorageClass their claims name",
+    why: "The class is created before the claims that need it, and the provisioner reads it while their volumes are deleted.",
+    pairs: (graph) =>
+      where(graph, ownsVolumes).flatMap((set) =>
+        cross([set], where(graph, (r) => isKube(r, "StorageClass") && claimedStorageClasses(set).includes(metadata(r).name ?? ""))),
+      ),
+  },
+  {
+    id: "workloads-before-nodes",
+    summary: "Workloads and Helm releases before the node groups and node pools they run on",
+    why:
+      "Pods are stopped, and their volumes detached, by the kubelet on their node; a node pool deleted first takes them down " +
+      "unordered, and a Helm release's controller (the Load Balancer Controller) would be gone before its own clean-up.",
+    pairs: (graph) => cross(where(graph, runsPods), where(graph, providesNodes)),
+  },
+  {
+    id: "fargate-pods-before-profile",
+    summary: "Workloads whose pods run on Fargate before their Fargate profile",
+    why: "Fargate schedules only pods created after their profile exists, and deleting the profile deletes its running pods.",
+    pairs: (graph) =>
+      where(graph, (r) => fargateSelectors(r).length > 0).flatMap((profile) => cross(where(graph, (r) => runsPods(r) && fargateRuns(profile, r)), [profile])),
+  },
+  {
+    id: "nat-before-internet-route",
+    summary: "NAT gateways before the public subnets' internet route, their route table associations and the internet gateway",
+    why:
+      "A public NAT gateway sends through the public route table to the internet gateway; deleted first, the private subnets lose " +
+      "their way out while the controllers above still need it.",
+    pairs: (graph) => {
+      const routes = where(graph, isInternetRoute);
+      const tables = new Set(routes.map((r) => inputText(r, "routeTableId")));
+      const associations = where(graph, (r) => r.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && tables.has(inputText(r, "routeTableId")));
+      const gateways = where(graph, (r) => r.type === "aws:ec2/internetGateway:InternetGateway");
+      return cross(where(graph, (r) => r.type === "aws:ec2/natGateway:NatGateway"), [...routes, ...associations, ...gateways]);
+    },
+  },
+  {
+    id: "addons-before-their-roles",
+    summary: "EKS add-ons before the IAM role and policies they act with",
+    why: "An add-on's controller still calls AWS while it is removed (the EBS CSI driver deletes volumes); its role must outlive it.",
+    pairs: (graph) => where(graph, (r) => r.type === "aws:eks/addon:Addon").flatMap((a) => cross([a], irsaPermissions(graph, a))),
+  },
+  {
+    id: "controller-after-coredns",
+    summary: "The AWS Load Balancer Controller before CoreDNS",
+    why: "The controller's pods resolve the AWS API endpoints and its webhook Service through cluster DNS: created after CoreDNS runs, deleted before.",
+    pairs: (graph) => cross(where(graph, (r) => isHelmRelease(r, "aws-load-balancer-controller")), where(graph, addon("coredns"))),
+  },
+  {
+    id: "kubernetes-objects-before-access",
+    summary: "Every Kubernetes object before the access that lets the program reach the API server",
+    why:
+      "The Kubernetes provider calls the API server as the deployer: through EKS access entries, or AKS RBAC Cluster Admin with Entra ID. " +
+      "Without that access, deletes are refused (401 or 403) and the objects and what they hold in the cloud stay.",
+    pairs: (graph) =>
+      cross(
+        where(graph, isKubernetesManaged),
+        where(
+          graph,
+          (r) => ["aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"].includes(r.type) || assignsRole(r, roles.aksRbacClusterAdmin),
+        ),
+      ),
+  },
+  {
+    id: "load-balancers-before-network-role",
+    summary: "LoadBalancer Services before the AKS control plane's Network Contributor role on the node subnet",
+    why: "AKS's cloud controller removes a Service's load balancer rules and public IP as the control-plane identity, which needs the role on a subnet of ours.",
+    pairs: (graph) => {
+      const subnets = new Set(
+        where(graph, (r) => r.type === "azure-native:containerservice:ManagedCluster").flatMap((c) =>
+          (c.inputs.agentPoolProfiles as { vnetSubnetID?: string }[] | undefined)?.map((p) => p.vnetSubnetID) ?? [],
+        ),
+      );
+      return cross(where(graph, isLoadBalancerService), where(graph, (r) => assignsRole(r, roles.networkContributor) && subnets.has(inputText(r, "scope"))));
+    },
+  },
+  {
+    id: "data-plane-before-role",
+    summary: "Key Vault secrets before the deployer's Key Vault Secrets Officer role on their vault",
+    why:
+      "azure-native deletes a keyvault:Secret through the vault's data plane, which a vault with RBAC authorization refuses (403) " +
+      "without a data-plane role; the role must exist before the secret is written and outlive its deletion.",
+    pairs: (graph) =>
+      where(graph, (r) => r.type === "azure-native:keyvault:Secret").flatMap((secret) => {
+        const vault = graph.resources.find((r) => r.type === "azure-native:keyvault:Vault" && outputText(r, "name") === inputText(secret, "vaultName"));
+        const officers = where(graph, (r) => assignsRole(r, roles.keyVaultSecretsOfficer) && vault !== undefined && inputText(r, "scope") === vault.id);
+        return crossRequired([secret], officers, "a Key Vault Secrets Officer role assignment on its vault, for the deployer");
+      }),
+  },
+  {
+    id: "secret-store-before-identity",
+    summary: "SecretProviderClasses and the pods that mount them before the identity they read Key Vault with",
+    why:
+      "The Secrets Store CSI driver fetches the secret with the app's workload identity when a pod mounts its volume; without the " +
+      "federated credential or the Secrets User role, the mount fails and the pod never starts.",
+    pairs: (graph) =>
+      cross(
+        where(graph, (r) => isKube(r, "SecretProviderClass") || (runsPods(r) && mountsSecretStore(r))),
+        where(graph, (r) => r.type === "azure-native:managedidentity:FederatedIdentityCredential" || assignsRole(r, roles.keyVaultSecretsUser)),
+      ),
+  },
+];
+
+/** Every pair a rule names that the graph does not order: each a resource that would be deleted too late. */
+export function checkLifecycle(graph: DependencyGraph, rules: readonly LifecycleRule[] = lifecycleRules): LifecycleViolation[] {
+  const violations: LifecycleViolation[] = [];
+  for (const rule of rules) {
+    for (const [first, then] of rule.pairs(graph)) {
+      if (typeof then === "string") {
+        violations.push({ rule: rule.id, urn: first.urn, detail: `${shortName(first)} needs ${then}, to go after it, and the stack has none` });
+        continue;
+      }
+      if (first.urn === then.urn || graph.deletesBefore(first.urn, then.urn)) continue;
+      violations.push({
+        rule: rule.id,
+        urn: first.urn,
+        detail: `${shortName(first)} must be deleted before ${shortName(then)}, but does not depend on it, directly or through others`,
+      });
+    }
+  }
+  return violations;
+}
