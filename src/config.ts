@@ -67,10 +67,16 @@ export interface ConfigSource {
   stack: string;
   /** Every config value by its full key (`project:key` or `provider:key`), as Pulumi hands them over. */
   values: Record<string, string>;
+  /**
+   * Keys (full or short) whose values the offline plan stood in as labelled examples; see
+   * `ConfigContext.examples`. A real `pulumi up` has none.
+   */
+  examples?: readonly string[];
 }
 
-function currentSource(): ConfigSource {
-  return { project: pulumi.getProject(), stack: pulumi.getStack(), values: pulumi.runtime.allConfig() };
+/** The running program's own config; `examples` as the offline plan labels them. */
+export function currentSource(examples: readonly string[] = []): ConfigSource {
+  return { project: pulumi.getProject(), stack: pulumi.getStack(), values: pulumi.runtime.allConfig(), examples };
 }
 
 /**
@@ -98,7 +104,8 @@ export function loadSettings(source: ConfigSource = currentSource()): Settings {
 
   // The environment and cloud pick the defaults and the keys of everything else, so they come first.
   const environment = environments.find((e) => e === values.environment) ?? "dev";
-  const ctx: ConfigContext = { environment, stack };
+  const examples = new Set((source.examples ?? []).map((key) => (key.startsWith(prefix) ? key.slice(prefix.length) : key)));
+  const ctx: ConfigContext = { environment, stack, examples };
   const common = collect(commonConfig(ctx));
   const cloud = clouds.find((c) => c === values.cloud);
   const platformFragment = cloud ? platformFragments[cloud](ctx) : undefined;
@@ -161,7 +168,7 @@ function unknownKeys(values: Record<string, string>, prefix: string, ctx: Config
 export function allProjectKeys(): string[] {
   const keys = new Set<string>();
   for (const environment of environments) {
-    const ctx: ConfigContext = { environment, stack: "any" };
+    const ctx: ConfigContext = { environment, stack: "any", examples: new Set() };
     for (const fragment of [commonConfig(ctx), appConfig(ctx), ...clouds.map((c) => platformFragments[c](ctx))]) {
       fragment.keys.filter((k) => !k.includes(":")).forEach((k) => keys.add(k));
     }

@@ -1,13 +1,14 @@
 import { VotingApp } from "../apps/voting-app/voting-app.js";
-import { loadSettings } from "./config.js";
+import { currentSource, loadSettings } from "./config.js";
 import { createPlatform } from "./platform.js";
 
 /**
  * The program: stack config, then the platform, then the workload, then the stack outputs.
- * Pulumi calls the default export and publishes what it returns as the stack's outputs.
+ * Pulumi calls the default export, with no arguments, and publishes what it returns as the stack's
+ * outputs. The offline plan passes the keys whose values it stood in as labelled examples.
  */
-export default async function program() {
-  const settings = loadSettings();
+export default async function program(options: { examples?: readonly string[] } = {}) {
+  const settings = loadSettings(currentSource(options.examples));
   const platform = await createPlatform(settings);
   const { app } = settings;
   const votingApp = new VotingApp("vote", {

@@ -2,7 +2,6 @@ import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as resources from "@pulumi/azure-native/resources/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { documentationRanges } from "./authorized-ranges.js";
 import type { ClusterTarget } from "../cluster-target.js";
 import { AksClusterAccess } from "./cluster-access.js";
 import { AksManagedCluster } from "./cluster.js";
@@ -70,14 +69,6 @@ export class AksCluster extends pulumi.ComponentResource {
     const location = settings.location;
     if (production && settings.apiServer.authorizedIpRanges.length === 0 && !settings.apiServer.privateCluster) {
       pulumi.log.warn(`${name}: the API server accepts connections from any address; set aksAuthorizedIpRanges or aksPrivateCluster`, this);
-    }
-    const placeholders = documentationRanges(settings.apiServer.authorizedIpRanges);
-    if (placeholders.length > 0) {
-      pulumi.log.warn(
-        `${name}: aksAuthorizedIpRanges holds ${placeholders.join(", ")}, an RFC 5737 documentation range that no real client has; ` +
-          "unless you replace it with the addresses pulumi up and your people connect from, the API server will refuse them all",
-        this,
-      );
     }
 
     const client = authorization.getClientConfigOutput({ parent: this });

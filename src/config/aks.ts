@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrContains, cidrContainsIp, cidrsOverlap, parseCidr, parseIp, type Cidr } from "../../components/cidr.js";
 import { field, isCidr } from "./fields.js";
+import { documentationRanges } from "./placeholders.js";
 import type { AksSettings } from "../../components/azure/settings.js";
 import { defineFragment, type ConfigContext, type ReportProblem } from "./fragment.js";
 
@@ -164,7 +165,7 @@ export function aksConfig(ctx: ConfigContext) {
       checkNetwork(v, report);
       checkSystemPool(v, report);
       checkUserPools(v.aksUserPools, report);
-      checkAccess(v, report);
+      checkAccess(v, ctx, report);
       if (v.aksUpgradeChannel === "node-image" && v.aksNodeOsUpgradeChannel !== "NodeImage") {
         report(
           "aksUpgradeChannel",
@@ -372,7 +373,24 @@ interface AccessValues {
   aksDisableLocalAccounts: boolean;
 }
 
-function checkAccess(v: AccessValues, report: ReportProblem): void {
+/** Where to find the address to list: the public IPv4 address this machine reaches the internet from. */
+const ownAddressHint = "the output of `curl -s https://checkip.amazonaws.com`, with /32";
+
+function checkAccess(v: AccessValues, ctx: ConfigContext, report: ReportProblem): void {
+  const prod = ctx.environment === "prod";
+  if (prod && !v.aksPrivateCluster && v.aksAuthorizedIpRanges.length === 0) {
+    report(
+      "aksAuthorizedIpRanges",
+      `required in prod unless aksPrivateCluster is true: the IPv4 CIDR blocks allowed to reach the API server, among them the address pulumi up runs from (${ownAddressHint}) and your people's office or VPN egress`,
+    );
+  }
+  const placeholders = documentationRanges(v.aksAuthorizedIpRanges);
+  if (placeholders.length > 0 && !ctx.examples.has("aksAuthorizedIpRanges")) {
+    report(
+      "aksAuthorizedIpRanges",
+      `the real addresses pulumi up and your people connect from (for this machine, ${ownAddressHint}); ${placeholders.join(", ")} is an RFC 5737 documentation range that no client has, so the API server would shut pulumi up out right after creating the cluster`,
+    );
+  }
   if (v.aksPrivateCluster && v.aksAuthorizedIpRanges.length > 0) {
     report("aksAuthorizedIpRanges", "an empty list while aksPrivateCluster is true: a private API server has no public endpoint to restrict");
   }

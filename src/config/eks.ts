@@ -11,6 +11,7 @@ import {
 import { cidrContains, cidrsOverlap, parseCidr } from "../../components/cidr.js";
 import { field, isCidr } from "./fields.js";
 import { defineFragment, type ConfigContext } from "./fragment.js";
+import { documentationArns, documentationRanges } from "./placeholders.js";
 
 const awsRegion = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 /** Family, generation and options, a dot, then the size: t3.medium, m7g.xlarge, c6in.2xlarge. */
@@ -200,16 +201,36 @@ export function eksConfig(ctx: ConfigContext) {
 
       if (v.eksEndpointPublicAccess) {
         if (v.eksPublicAccessCidrs === undefined) {
-          report("eksPublicAccessCidrs", "required in prod while eksEndpointPublicAccess is true: the CIDR blocks allowed to reach the API");
+          report(
+            "eksPublicAccessCidrs",
+            "required in prod while eksEndpointPublicAccess is true: the CIDR blocks allowed to reach the API, among them the address pulumi up runs from (the output of `curl -s https://checkip.amazonaws.com`, with /32)",
+          );
         } else if (prod && v.eksPublicAccessCidrs.some(anyIpv4)) {
           report("eksPublicAccessCidrs", "narrow CIDR blocks in prod, not 0.0.0.0/0; or set eksEndpointPublicAccess to false");
+        }
+        const placeholders = documentationRanges(v.eksPublicAccessCidrs ?? []);
+        if (placeholders.length > 0 && !ctx.examples.has("eksPublicAccessCidrs")) {
+          report(
+            "eksPublicAccessCidrs",
+            `the real addresses pulumi up and your people connect from (for this machine, the output of \`curl -s https://checkip.amazonaws.com\`, with /32); ${placeholders.join(", ")} is an RFC 5737 documentation range that no client has, so pulumi up could not reach the cluster it had just created`,
+          );
         }
       }
       if (!(logRetentionDays as readonly number[]).includes(v.eksLogRetentionDays)) {
         report("eksLogRetentionDays", `a retention CloudWatch Logs accepts: ${logRetentionDays.join(", ")}`);
       }
       if (!v.eksBootstrapCreatorAdmin && v.eksAdminPrincipalArns.length === 0) {
-        report("eksAdminPrincipalArns", "at least one admin principal while eksBootstrapCreatorAdmin is false, or nobody can reach the cluster");
+        report(
+          "eksAdminPrincipalArns",
+          "at least one admin principal while eksBootstrapCreatorAdmin is false, or nobody can reach the cluster: the IAM role pulumi up runs as (`aws sts get-caller-identity`, as arn:aws:iam::<account>:role/<name>) and your team's admin roles",
+        );
+      }
+      const exampleArns = documentationArns(v.eksAdminPrincipalArns);
+      if (exampleArns.length > 0 && !ctx.examples.has("eksAdminPrincipalArns")) {
+        report(
+          "eksAdminPrincipalArns",
+          `roles and users of your own accounts; ${exampleArns.join(", ")} is in an account of AWS's documentation, and EKS refuses an access entry for a principal that does not exist, after the cluster is created`,
+        );
       }
       for (const [addon, version] of Object.entries(v.eksAddonVersions)) {
         if (!(eksAddonNames as readonly string[]).includes(addon)) {

@@ -7,6 +7,12 @@ export type Environment = "dev" | "prod";
 export interface ConfigContext {
   environment: Environment;
   stack: string;
+  /**
+   * Keys whose values are labelled examples the offline plan stood in for what a real `pulumi up`
+   * needs from the user (an address, an account). Checks that refuse documentation-only values let
+   * these through; nothing else does.
+   */
+  examples: ReadonlySet<string>;
 }
 
 /** Reports a problem with one key from a cross-field check. */

@@ -4,6 +4,7 @@ import type { Mocks } from "@pulumi/pulumi/runtime/index.js";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
 import { decodeProperties } from "./decode.js";
 import { createMocks } from "./mocks/index.js";
+import { offlineExamples, type OfflineExample } from "./offline-examples.js";
 import { readStackConfig } from "./stack-config.js";
 
 export type Properties = Record<string, unknown>;
@@ -162,6 +163,19 @@ export interface CaptureAttempt extends Capture {
   error?: unknown;
 }
 
+/** How a stack is run. */
+export interface StackRunOptions {
+  /**
+   * Run it as the offline plan does: with the labelled examples of `offlineExamples` standing in for
+   * what a real `pulumi up` needs from the user. Off, the stack runs as `pulumi up` would run it.
+   * @default false
+   */
+  offline?: boolean;
+}
+
+/** What the program is: src/index.ts's default export, with the examples it is told about. */
+type StackProgram = (options?: { examples?: readonly string[] }) => Promise<Properties>;
+
 /**
  * Runs `program` under Pulumi's mock runtime, as the root of a stack like the language host does, and
  * records every resource it registers, every invoke and the stack outputs, whether or not it fails.
@@ -200,22 +214,37 @@ export async function captureProgram(program: () => Promise<Properties | void>, 
   return capture;
 }
 
-/** Runs the real program (src/index.ts) for a stack file, with config values overridden if given. */
-export async function attemptStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<CaptureAttempt> {
+/**
+ * Runs the real program (src/index.ts) for a stack file, with config values overridden if given (an
+ * undefined value removes the key), and the offline plan's examples where `offline` asks for them.
+ */
+export async function attemptStack(
+  stack: string,
+  overrides: Record<string, string | undefined> = {},
+  options: StackRunOptions = {},
+): Promise<CaptureAttempt & { examples: OfflineExample[] }> {
   const config = readStackConfig(stack);
-  const values = { ...config.values };
-  for (const [key, value] of Object.entries(overrides)) {
-    const full = key.includes(":") ? key : `${config.project}:${key}`;
-    if (value === undefined) delete values[full];
-    else values[full] = value;
-  }
-  const { default: program } = (await import("../index.js")) as { default: () => Promise<Properties> };
-  return attemptProgram(program, { project: config.project, stack, config: values, secretKeys: config.secretKeys });
+  const full = (key: string) => (key.includes(":") ? key : `${config.project}:${key}`);
+  const given = Object.fromEntries(Object.entries(overrides).filter((e): e is [string, string] => e[1] !== undefined));
+  const removed = Object.keys(overrides).filter((key) => overrides[key] === undefined).map(full);
+  const withoutRemoved = { ...config, values: Object.fromEntries(Object.entries(config.values).filter(([key]) => !removed.includes(key))) };
+  const examples = options.offline ? offlineExamples(withoutRemoved, given) : [];
+  const values = { ...withoutRemoved.values };
+  for (const example of examples) values[example.key] = example.value;
+  for (const [key, value] of Object.entries(given)) values[full(key)] = value;
+  const { default: program } = (await import("../index.js")) as { default: StackProgram };
+  const run = () => program({ examples: examples.map((e) => e.key) });
+  const attempt = await attemptProgram(run, { project: config.project, stack, config: values, secretKeys: config.secretKeys });
+  return { ...attempt, examples };
 }
 
 /** Runs the real program for a stack file; rejects with the program's error, as `pulumi up` would fail. */
-export async function captureStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Capture> {
-  const { error, ...capture } = await attemptStack(stack, overrides);
+export async function captureStack(
+  stack: string,
+  overrides: Record<string, string | undefined> = {},
+  options: StackRunOptions = {},
+): Promise<Capture & { examples: OfflineExample[] }> {
+  const { error, examples, ...capture } = await attemptStack(stack, overrides, options);
   if (error !== undefined) throw error;
-  return capture;
+  return { ...capture, examples };
 }

@@ -1,9 +1,8 @@
 import path from "node:path";
 import { ConfigError } from "../config.js";
-import { captureStack } from "./capture.js";
-import { offlineConfigOverrides } from "./offline-kubeconfig.js";
+import { attemptStack } from "./capture.js";
 import { buildReport, renderDestroyOrder, renderReport, writePlanFiles, type PlanReport } from "./report.js";
-import { listStacks, projectRoot, readStackConfig, StackFileError } from "./stack-config.js";
+import { listStacks, projectRoot, StackFileError } from "./stack-config.js";
 
 export interface PlanOptions {
   /** The stacks to plan; every stack when `all`. */
@@ -35,10 +34,11 @@ function parseOverrides(pairs: string[]): Record<string, string> {
 
 async function planStack(stack: string, overrides: Record<string, string>, outDir: string, options: PlanOptions): Promise<PlanReport> {
   const started = performance.now();
-  // A stack on an existing cluster that names no kubeconfig is planned against a sample one, so the
-  // plan is the same on every machine, with or without a cluster.
-  const capture = await captureStack(stack, { ...offlineConfigOverrides(readStackConfig(stack), overrides), ...overrides });
-  const report = buildReport(capture, writePlanFiles(capture, outDir));
+  // What a real `pulumi up` needs from the user (an address, a kubeconfig) is stood in by labelled
+  // examples, so that the plan is the same on every machine, fresh clones included.
+  const { error, examples, ...capture } = await attemptStack(stack, overrides, { offline: true });
+  if (error !== undefined) throw error;
+  const report = buildReport(capture, writePlanFiles(capture, outDir), examples);
   if (!options.json) {
     console.log(options.destroy ? renderDestroyOrder(capture, report) : renderReport(capture, report));
     const seconds = (ms: number) => (ms / 1000).toFixed(2);

@@ -4,7 +4,8 @@ import { stringify } from "yaml";
 import type { Capture } from "./capture.js";
 import { analyzeLifecycle, describeLifecycle, renderWaves, type Lifecycle } from "./lifecycle/index.js";
 import { describeObject, kubernetesObjects, type KubeObject } from "./manifests.js";
-import { maskOutputs, maskResource } from "./mask.js";
+import { maskOutputs, maskResource, secretMask } from "./mask.js";
+import type { OfflineExample } from "./offline-examples.js";
 import { formatViolations, validateObjects, type Violation } from "./validate/index.js";
 import { countByType, renderDependencyGraph, renderTree } from "./tree.js";
 
@@ -17,6 +18,8 @@ export interface PlanReport {
   kubernetesObjects: string[];
   /** Objects that break the Kubernetes schema or our rules; the plan fails when there are any. */
   violations: Violation[];
+  /** Values the plan stood in for what `pulumi up` needs from the user, each labelled. */
+  examples: { key: string; value: string; label: string }[];
   /** The create and destroy order, and the lifecycle rules it breaks; the plan fails when it breaks any. */
   lifecycle: Lifecycle;
   files: string[];
@@ -49,9 +52,11 @@ export function writePlanFiles(capture: Capture, outDir: string): string[] {
   });
 }
 
-export function buildReport(capture: Capture, files: string[]): PlanReport {
+export function buildReport(capture: Capture, files: string[], examples: readonly OfflineExample[] = []): PlanReport {
   return {
     stack: capture.stack,
+    // A kubeconfig is a credential in general: the plan names it, and shows no value.
+    examples: examples.map((e) => ({ ...e, value: e.key.endsWith(":existingKubeconfig") ? secretMask : e.value })),
     resourceCount: capture.resources.length,
     countsByType: Object.fromEntries(countByType(capture)),
     outputs: maskOutputs(capture.outputs),
@@ -79,6 +84,13 @@ export function renderReport(capture: Capture, report: PlanReport): string {
     "Outputs:",
     ...(outputs.length > 0 ? outputs : ["    (none)"]),
     "",
+    ...(report.examples.length > 0
+      ? [
+          "Example values, for this plan only (the stack file leaves them to you, and pulumi up stops until you set them):",
+          ...report.examples.map((e) => `    ${e.key} = ${e.value.includes("\n") ? "(a kubeconfig)" : e.value}: ${e.label}`),
+          "",
+        ]
+      : []),
     report.violations.length === 0
       ? `Kubernetes objects: ${report.kubernetesObjects.length}, all valid against the Kubernetes schema and our rules`
       : `Kubernetes objects: ${report.kubernetesObjects.length}, ${report.violations.length} violation(s):\n${formatViolations(report.violations)}`,

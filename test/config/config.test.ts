@@ -30,8 +30,8 @@ describe("stack config", () => {
   });
 
   it("turns on protection in prod unless told otherwise", () => {
-    expect(load({ ...azure, environment: "prod" }).protect).toBe(true);
-    expect(load({ ...azure, environment: "prod", protect: "false" }).protect).toBe(false);
+    expect(load({ ...azure, environment: "prod", aksPrivateCluster: "true" }).protect).toBe(true);
+    expect(load({ ...azure, environment: "prod", aksPrivateCluster: "true", protect: "false" }).protect).toBe(false);
   });
 
   it("reads tags as name=value pairs", () => {

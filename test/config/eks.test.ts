@@ -8,8 +8,8 @@ const dev = { cloud: "aws", environment: "dev", "aws:region": "eu-west-1" };
 const prod = {
   ...dev,
   environment: "prod",
-  eksPublicAccessCidrs: '["203.0.113.0/24"]',
-  eksAdminPrincipalArns: '["arn:aws:iam::111122223333:role/platform-admins"]',
+  eksPublicAccessCidrs: '["20.50.1.7/32"]',
+  eksAdminPrincipalArns: '["arn:aws:iam::210987654321:role/platform-admins"]',
 };
 
 function without(values: Record<string, string>, ...keys: string[]): Record<string, string> {
@@ -53,7 +53,7 @@ describe("EKS config defaults", () => {
     expect(eks(prod)).toMatchObject({
       network: { azCount: 3, natGateways: "perAz" },
       nodeGroups: [{ instanceTypes: ["m6i.large"], minSize: 3, maxSize: 6, desiredSize: 3 }],
-      endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+      endpoint: { publicAccess: true, publicAccessCidrs: ["20.50.1.7/32"] },
       logging: { types: ["api", "audit", "authenticator", "controllerManager", "scheduler"], retentionDays: 90 },
       access: { bootstrapCreatorAdmin: false },
       lbControllerReplicas: 2,
@@ -120,10 +120,10 @@ describe("bad EKS config", () => {
   });
 
   it("refuses a prod API endpoint open to the internet", () => {
-    expect(problems({ ...prod, eksPublicAccessCidrs: '["203.0.113.0/24","0.0.0.0/0"]' })).toEqual([
+    expect(problems({ ...prod, eksPublicAccessCidrs: '["20.50.1.7/32","0.0.0.0/0"]' })).toEqual([
       {
         key: "voting-platform:eksPublicAccessCidrs",
-        value: '["203.0.113.0/24","0.0.0.0/0"]',
+        value: '["20.50.1.7/32","0.0.0.0/0"]',
         expected: "narrow CIDR blocks in prod, not 0.0.0.0/0; or set eksEndpointPublicAccess to false",
       },
     ]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadSettings, type AppSettings } from "../../../src/config.js";
 import { attemptStack } from "../../../src/plan/capture.js";
+import { withOfflineExamples } from "../../../src/plan/offline-examples.js";
 import { readStackConfig } from "../../../src/plan/stack-config.js";
 
 const project = "voting-platform";
@@ -47,7 +48,7 @@ describe("the Voting App's config", () => {
   it("defaults to our own image, more replicas and a larger volume in prod, where the platform has a registry", () => {
     for (const stack of ["prod-aks", "prod-eks"]) {
       // The prod stack files' platform keys, without their app keys.
-      const config = readStackConfig(stack);
+      const config = withOfflineExamples(readStackConfig(stack));
       const platformOnly = Object.fromEntries(Object.entries(config.values).filter(([key]) => !key.startsWith(`${project}:app`)));
       expect(loadSettings({ ...config, values: platformOnly }).app).toMatchObject({ frontend: "own", frontendReplicas: 3, frontendMaxReplicas: 10, redisStorageSize: "8Gi" });
     }

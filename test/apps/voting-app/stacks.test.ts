@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
 import { kubernetesObjects } from "../../../src/plan/manifests.js";
-import { offlineConfigOverrides } from "../../../src/plan/offline-kubeconfig.js";
-import { listStacks, readStackConfig } from "../../../src/plan/stack-config.js";
+import { listStacks } from "../../../src/plan/stack-config.js";
 import { formatViolations, validateObjects } from "../../../src/plan/validate/index.js";
 
 const captures = new Map<string, Capture>();
 beforeAll(async () => {
-  for (const stack of listStacks()) captures.set(stack, await captureStack(stack, offlineConfigOverrides(readStackConfig(stack))));
+  for (const stack of listStacks()) captures.set(stack, await captureStack(stack, {}, { offline: true }));
 }, 60_000);
 
 function capture(stack: string): Capture {

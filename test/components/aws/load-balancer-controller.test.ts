@@ -63,7 +63,7 @@ let dev: Capture;
 let prod: Capture;
 beforeAll(async () => {
   dev = await captureStack("dev-eks");
-  prod = await captureStack("prod-eks");
+  prod = await captureStack("prod-eks", {}, { offline: true });
 });
 const release = (c: Capture) => one(c, "kubernetes:helm.sh/v3:Release");
 
