@@ -10,6 +10,7 @@ import { AksMonitoring } from "./monitoring.js";
 import { containerInsightsRuleName, dnsLabelDomain, globalName, localNames } from "./naming.js";
 import { AksNetwork } from "./network.js";
 import { AksNodePools } from "./node-pools.js";
+import { principalTypeOfToken } from "./principal.js";
 import { AksRegistry } from "./registry.js";
 import type { AksSettings } from "./settings.js";
 import { AksStorage } from "./storage.js";
@@ -72,6 +73,8 @@ export class AksCluster extends pulumi.ComponentResource {
     }
 
     const client = authorization.getClientConfigOutput({ parent: this });
+    // Whether pulumi up runs as a user or a service principal, for the roles it grants itself.
+    const deployerType = authorization.getClientTokenOutput({}, { parent: this }).token.apply(principalTypeOfToken);
     // Registry, vault and storage names are global DNS labels; a stable random suffix keeps forks apart.
     const suffix = new random.RandomString(`${name}-suffix`, { length: 6, special: false, upper: false }, { parent: this });
     const globalNameOf = (kind: "registry" | "vault" | "storage") => suffix.result.apply((s) => globalName(kind, base, s));
@@ -117,6 +120,7 @@ export class AksCluster extends pulumi.ComponentResource {
         dnsPrefix: names.dnsPrefix,
         subscriptionId: client.subscriptionId,
         deployerObjectId: client.objectId,
+        deployerPrincipalType: deployerType,
         nodeSubnetId: this.network.nodeSubnet.id,
         workspaceId: this.monitoring.workspace.id,
         containerInsightsRuleId: this.monitoring.containerInsightsRule.id,
@@ -180,6 +184,7 @@ export class AksCluster extends pulumi.ComponentResource {
         tenantId: client.tenantId,
         subscriptionId: client.subscriptionId,
         deployerObjectId: client.objectId,
+        deployerPrincipalType: deployerType,
         secretsProviderIdentity: this.managedCluster.secretsProviderIdentity,
         softDeleteRetentionDays: settings.keyVault.softDeleteRetentionDays,
         purgeProtection: settings.keyVault.purgeProtection,

@@ -15,6 +15,7 @@ import {
   type SystemPoolOptions,
 } from "./cluster-profile.js";
 import { addons, controlPlaneLogCategories, roleDefinitionId, roles } from "./naming.js";
+import type { PrincipalType } from "./principal.js";
 
 export interface AksManagedClusterArgs {
   /** Resource group that holds the cluster. */
@@ -29,6 +30,8 @@ export interface AksManagedClusterArgs {
   subscriptionId: pulumi.Input<string>;
   /** Object id of the principal running `pulumi up`; it gets cluster admin when Entra ID is on. */
   deployerObjectId: pulumi.Input<string>;
+  /** Whether that principal is a user or a service principal; ARM refuses a role assignment of the wrong type. */
+  deployerPrincipalType: pulumi.Input<PrincipalType>;
   /** Subnet of the system pool's nodes. */
   nodeSubnetId: pulumi.Input<string>;
   /** Log Analytics workspace for Container Insights and the control-plane logs. */
@@ -326,7 +329,7 @@ export class AksManagedCluster extends pulumi.ComponentResource {
     // With Entra ID and Azure RBAC, Kubernetes authorizes the program's calls by Azure role.
     const deployer = new authorization.RoleAssignment(
       `${name}-deployer-cluster-admin`,
-      { scope: this.cluster.id, roleDefinitionId: role(roles.aksRbacClusterAdmin), principalId: args.deployerObjectId },
+      { scope: this.cluster.id, roleDefinitionId: role(roles.aksRbacClusterAdmin), principalId: args.deployerObjectId, principalType: args.deployerPrincipalType },
       { parent: this },
     );
     this.roleAssignments.push(deployer);

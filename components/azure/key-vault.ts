@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import type { SecretStore } from "../cluster-target.js";
 import { KeyVaultDataPlaneAccess, keyVaultTokenEndpoint } from "./key-vault-access.js";
 import { roleDefinitionId, roles } from "./naming.js";
+import type { PrincipalType } from "./principal.js";
 
 export interface AksKeyVaultArgs {
   /** Resource group that holds the vault. */
@@ -19,6 +20,8 @@ export interface AksKeyVaultArgs {
   subscriptionId: pulumi.Input<string>;
   /** Object id of the identity running `pulumi up`, which writes and deletes the vault's secrets. */
   deployerObjectId: pulumi.Input<string>;
+  /** Whether that identity is a user or a service principal; ARM refuses a role assignment of the wrong type. */
+  deployerPrincipalType: pulumi.Input<PrincipalType>;
   /** The cluster's `azureKeyvaultSecretsProvider` add-on identity, which reads the secrets. */
   secretsProviderIdentity: pulumi.Input<{ clientId: string; objectId: string }>;
   /**
@@ -111,8 +114,7 @@ export class AksKeyVault extends pulumi.ComponentResource {
 
     this.deployerAccess = new authorization.RoleAssignment(
       `${name}-deployer-secrets-officer`,
-      // No principalType: the deployer may be a user (az login) or a service principal (CI).
-      { scope: this.vault.id, roleDefinitionId: role(roles.keyVaultSecretsOfficer), principalId: args.deployerObjectId },
+      { scope: this.vault.id, roleDefinitionId: role(roles.keyVaultSecretsOfficer), principalId: args.deployerObjectId, principalType: args.deployerPrincipalType },
       { parent: this },
     );
     this.deployerAccessInEffect = new KeyVaultDataPlaneAccess(

@@ -152,6 +152,16 @@ function armResource(type: string, name: string, inputs: Inputs, ctx: MockContex
   return undefined;
 }
 
+/**
+ * An access token as Entra ID issues one to a user signed in with `az login`: a JWT whose claims name the
+ * audience, the deployer's object id and tenant, and the delegated scope a user's token carries.
+ */
+function deployerToken(audience: string, ctx: MockContext): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = { aud: audience, iss: `https://sts.windows.net/${tenantId(ctx)}/`, oid: mockUuid(`${ctx.stack}/deployer/object`), tid: tenantId(ctx), scp: "user_impersonation" };
+  return `${part({ typ: "JWT", alg: "RS256" })}.${part(claims)}.${ctx.suffix(`signature/${audience}`).repeat(4)}`;
+}
+
 /** The generated password of an ACR token (a dynamic resource: see acr-token-password.ts). */
 function tokenPassword(name: string, inputs: Inputs, ctx: MockContext) {
   const tokenId = String(inputs.tokenId);
@@ -224,7 +234,7 @@ export const azureMocks: MockModule = {
           tenantId: tenantId(ctx),
         };
       case "azure-native:authorization:getClientToken":
-        return { token: `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${ctx.suffix("arm-token").repeat(6)}.signature` };
+        return { token: deployerToken(text(inputs.endpoint) ?? "https://management.azure.com/", ctx) };
       case "azure-native:containerservice:listManagedClusterUserCredentials": {
         const kubeconfig = userKubeconfig(String(inputs.resourceName), String(inputs.resourceGroupName), text(inputs.format), ctx);
         return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };

@@ -173,6 +173,7 @@ describe("AksCluster identity and access", () => {
     const [admin] = roleFor(prod, roles.aksRbacClusterAdmin);
     expect(admin?.inputs.scope).toBe(cluster(prod).id);
     expect(admin?.inputs.principalId).toBe(mockUuid("prod-aks/deployer/object"));
+    expect(admin?.inputs.principalType).toBe("User");
     expect(roleFor(dev, roles.aksRbacClusterAdmin)).toEqual([]);
   });
 
@@ -328,7 +329,8 @@ describe("AksKeyVault", () => {
       const vault = one(capture, "azure-native:keyvault:Vault");
       const officer = roleFor(capture, roles.keyVaultSecretsOfficer);
       expect(officer).toHaveLength(1);
-      expect(officer[0]?.inputs).toMatchObject({ scope: vault.id, principalId: mockUuid(`${capture.stack}/deployer/object`) });
+      // A user, as the deployer's token says: azure-native would send User for anyone, which ARM refuses for a service principal.
+      expect(officer[0]?.inputs).toMatchObject({ scope: vault.id, principalId: mockUuid(`${capture.stack}/deployer/object`), principalType: "User" });
     }
   });
 

@@ -33,6 +33,7 @@ function cluster() {
     dnsPrefix: "test",
     subscriptionId: "00000000-0000-0000-0000-000000000001",
     deployerObjectId: "00000000-0000-0000-0000-000000000002",
+    deployerPrincipalType: "User",
     nodeSubnetId: subnet("nodes"),
     workspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
     containerInsightsRuleId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/dataCollectionRules/MSCI-westeurope-aks-test",
