@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTarget } from "../components/cluster-target.js";
-import type { AksSettings, EksSettings, ExistingSettings, Settings } from "./config.js";
+import { ConfigError, type AksSettings, type EksSettings, type ExistingSettings, type Settings } from "./config.js";
 import { readExistingKubeconfig } from "./config/existing.js";
 
 /** A platform as the program sees it: the target for workloads, and stack outputs of its own. */
@@ -37,15 +37,47 @@ async function aksPlatform(settings: Settings, aks: AksSettings): Promise<Platfo
   return { target: cluster.target, outputs: cluster.outputs };
 }
 
-/** EKS: the cluster is named after the project and stack, so two stacks in one account keep apart. */
+/**
+ * EKS: the cluster is named after the project and stack, so two stacks in one account keep apart.
+ * What AWS must confirm (the Kubernetes version, who administers the cluster) is checked first, so a
+ * stack that would fail halfway through `pulumi up` fails before anything is created.
+ */
 async function eksPlatform(settings: Settings, eks: EksSettings): Promise<Platform> {
-  const { EksCluster } = await import("../components/aws/eks-cluster.js");
+  const [{ EksCluster }, { readEksFacts, adminPrincipalProblems }, { chooseKubernetesVersion }] = await Promise.all([
+    import("../components/aws/eks-cluster.js"),
+    import("../components/aws/preflight.js"),
+    import("../components/aws/kubernetes-version.js"),
+  ]);
   const dev = settings.environment === "dev";
+  const clusterName = `${settings.project}-${settings.name}`;
+  const supportType = dev ? "STANDARD" : "EXTENDED";
+  const facts = await readEksFacts(clusterName);
+  const version = chooseKubernetesVersion({
+    pinned: eks.kubernetesVersion,
+    existing: facts.existingVersion,
+    offered: facts.offeredVersions,
+    supportType,
+    now: new Date(),
+  });
+  const key = (name: string) => `${settings.project}:${name}`;
+  const problems = [
+    ...version.problems.map((expected) => ({ key: key("eksKubernetesVersion"), value: eks.kubernetesVersion, expected })),
+    ...adminPrincipalProblems({
+      adminPrincipalArns: eks.access.adminPrincipalArns,
+      bootstrapCreatorAdmin: eks.access.bootstrapCreatorAdmin,
+      deployerArn: facts.deployer.principalArn,
+    }).map((expected) => ({ key: key("eksAdminPrincipalArns"), value: JSON.stringify(eks.access.adminPrincipalArns), expected })),
+  ];
+  if (problems.length > 0) throw new ConfigError(settings.stack, problems);
+  for (const warning of version.warnings) await pulumi.log.warn(`eksKubernetesVersion: ${warning}`);
+
   const cluster = new EksCluster(settings.name, {
-    clusterName: `${settings.project}-${settings.name}`,
+    clusterName,
     region: eks.region,
     awsProfile: eks.profile,
-    kubernetesVersion: eks.kubernetesVersion,
+    kubernetesVersion: version.version,
+    supportType,
+    keyAdministratorArns: [facts.deployer.principalArn],
     vpcCidr: eks.network.vpcCidr,
     azCount: eks.network.azCount,
     publicSubnetCidrs: eks.network.publicSubnetCidrs,

@@ -4,7 +4,7 @@ import * as iam from "@pulumi/aws/iam/index.js";
 import * as kms from "@pulumi/aws/kms/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { ControlPlaneLogType } from "./settings.js";
-import { clusterEncryptionPolicy } from "./iam-policies.js";
+import { secretsKeyPolicy } from "./iam-policies.js";
 
 export interface ControlPlaneArgs {
   /** The cluster's name, chosen up front: the VPC's subnet tags and the Fargate role already name it. */
@@ -43,7 +43,13 @@ export interface ControlPlaneArgs {
   supportType?: "STANDARD" | "EXTENDED";
   /** Days before a deleted KMS key is gone (7-30). @default 30 */
   keyDeletionWindowDays?: number;
-  /** Protect the cluster and its secrets key from deletion. @default false */
+  /** IAM principals that administer the secrets key; the identity running `pulumi up` must be one. */
+  keyAdministratorArns: pulumi.Input<string>[];
+  /**
+   * Protect the cluster and its secrets key from deletion: Pulumi's `protect`, and EKS's own deletion
+   * protection on the cluster, which refuses DeleteCluster from any tool until it is turned off.
+   * @default false
+   */
   protect?: boolean;
   /** Tags on every resource. @default {} */
   tags?: Record<string, string>;
@@ -87,12 +93,7 @@ export class ControlPlane extends pulumi.ComponentResource {
     }
 
     const logGroup = this.createLogGroup(name, args.clusterName, logRetentionDays, tags);
-    this.kmsKey = this.createSecretsKey(name, args.clusterName, keyDeletionWindowDays, protect, tags);
-    const keyAccess = new iam.RolePolicy(
-      `${name}-secrets-key`,
-      { role: args.clusterRole.name, policy: this.kmsKey.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))) },
-      { parent: this },
-    );
+    this.kmsKey = this.createSecretsKey(name, args, keyDeletionWindowDays, protect, tags);
 
     this.cluster = new eks.Cluster(
       `${name}-cluster`,
@@ -113,14 +114,15 @@ export class ControlPlane extends pulumi.ComponentResource {
         enabledClusterLogTypes: logTypes,
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.kmsKey.arn } },
         upgradePolicy: { supportType },
+        deletionProtection: protect,
         tags,
       },
       {
         parent: this,
         protect,
         // The log group must exist first, or EKS creates one itself with no retention and ours then
-        // fails as a duplicate; the role needs its permissions before EKS validates it and the key.
-        dependsOn: [logGroup, keyAccess, ...args.clusterRolePolicies],
+        // fails as a duplicate; the role needs its permissions before EKS validates it.
+        dependsOn: [logGroup, ...args.clusterRolePolicies],
         customTimeouts: { create: "30m", update: "60m", delete: "30m" },
       },
     );
@@ -145,14 +147,26 @@ export class ControlPlane extends pulumi.ComponentResource {
     return new cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/eks/${clusterName}/cluster`, retentionInDays, tags }, { parent: this });
   }
 
-  /** A customer-managed key with yearly rotation for envelope encryption of Kubernetes secrets. */
-  private createSecretsKey(name: string, clusterName: string, deletionWindowInDays: number, protect: boolean, tags: Record<string, string>): kms.Key {
+  /**
+   * A customer-managed key with yearly rotation for envelope encryption of Kubernetes secrets, whose
+   * policy keeps its administrators apart from its one user, the cluster role.
+   */
+  private createSecretsKey(name: string, args: ControlPlaneArgs, deletionWindowInDays: number, protect: boolean, tags: Record<string, string>): kms.Key {
+    const policy = pulumi
+      .all([pulumi.all(args.keyAdministratorArns), args.clusterRole.arn])
+      .apply(([administrators, clusterRole]) => JSON.stringify(secretsKeyPolicy({ administrators, users: [clusterRole] })));
     const key = new kms.Key(
       `${name}-secrets`,
-      { description: `Envelope encryption of Kubernetes secrets in EKS cluster ${clusterName}`, enableKeyRotation: true, deletionWindowInDays, tags },
+      {
+        description: `Envelope encryption of Kubernetes secrets in EKS cluster ${args.clusterName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays,
+        policy,
+        tags,
+      },
       { parent: this, protect },
     );
-    new kms.Alias(`${name}-secrets`, { name: `alias/eks/${clusterName}`, targetKeyId: key.keyId }, { parent: this });
+    new kms.Alias(`${name}-secrets`, { name: `alias/eks/${args.clusterName}`, targetKeyId: key.keyId }, { parent: this });
     return key;
   }
 

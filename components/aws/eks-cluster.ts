@@ -1,9 +1,11 @@
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity.js";
 import { getPartitionOutput } from "@pulumi/aws/getPartition.js";
+import { getSessionContextOutput } from "@pulumi/aws/iam/index.js";
 import { Provider } from "@pulumi/kubernetes/provider.js";
 import * as storage from "@pulumi/kubernetes/storage/v1/index.js";
 import * as pulumi from "@pulumi/pulumi";
-import type { ControlPlaneLogType, EksAddonName, NodeGroupSettings } from "./settings.js";
+import type { SupportType } from "./kubernetes-version.js";
+import { communityAddons, type ControlPlaneLogType, type EksAddonName, type NodeGroupSettings } from "./settings.js";
 import type { ClusterTarget } from "../cluster-target.js";
 import { ClusterRoles } from "./cluster-roles.js";
 import { ControlPlane } from "./control-plane.js";
@@ -27,8 +29,22 @@ export interface EksClusterArgs {
    * @default - the AWS CLI's default credentials
    */
   awsProfile?: string;
-  /** Kubernetes minor version. @default "1.33" */
-  kubernetesVersion?: string;
+  /**
+   * Kubernetes minor version, such as `1.35`: decided before the cluster exists, since node groups and
+   * add-ons follow it (`chooseKubernetesVersion` picks EKS's default, or what a running cluster has).
+   */
+  kubernetesVersion: string;
+  /**
+   * `STANDARD` support upgrades the cluster when its version leaves standard support; `EXTENDED` keeps
+   * it there, at the extended support price.
+   * @default - `STANDARD` when `disposable`, `EXTENDED` otherwise
+   */
+  supportType?: SupportType;
+  /**
+   * IAM principals that administer the secrets key (its policy, rotation, deletion) without using it.
+   * @default - the identity running `pulumi up`, as its session's IAM role
+   */
+  keyAdministratorArns?: pulumi.Input<string>[];
   /** The VPC's CIDR block. @default "10.20.0.0/16" */
   vpcCidr?: string;
   /** Availability zones for subnets and nodes. @default 3 */
@@ -58,6 +74,7 @@ export interface EksClusterArgs {
   /**
    * For add-ons without a fixed version: EKS's `default` version for the cluster's Kubernetes version, or
    * its `latest` build. Dev takes new builds first; prod moves only when EKS moves its default.
+   * Community add-ons (`communityAddons`), which have no default version, always take `latest`.
    * @default - `latest` when `disposable`, `default` otherwise
    */
   addonVersionChoice?: AddonVersionChoice;
@@ -67,7 +84,7 @@ export interface EksClusterArgs {
   lbControllerReplicas?: number;
   /**
    * Workshop mode: image tags may be pushed again, the KMS key goes after 7 days, and the cluster
-   * follows standard support only.
+   * follows standard support only (unless `supportType` says otherwise).
    * @default false
    */
   disposable?: boolean;
@@ -96,7 +113,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:EksCluster", name, {}, opts);
-    const kubernetesVersion = args.kubernetesVersion ?? "1.33";
+    const kubernetesVersion = args.kubernetesVersion;
     const azCount = args.azCount ?? 3;
     const nodeGroups = args.nodeGroups ?? [
       { name: "general", instanceTypes: ["m6i.large"], architecture: "x86_64", minSize: 3, maxSize: 6, desiredSize: 3, capacityType: "ON_DEMAND", diskSize: 50, labels: {}, taints: [] },
@@ -145,8 +162,9 @@ export class EksCluster extends pulumi.ComponentResource {
         adminPrincipalArns: args.adminPrincipalArns,
         bootstrapCreatorAdmin: args.bootstrapCreatorAdmin,
         partition: partition.partition,
-        supportType: disposable ? "STANDARD" : "EXTENDED",
+        supportType: args.supportType ?? (disposable ? "STANDARD" : "EXTENDED"),
         keyDeletionWindowDays: disposable ? 7 : 30,
+        keyAdministratorArns: args.keyAdministratorArns ?? [getSessionContextOutput({ arn: identity.arn }, { parent: this }).issuerArn],
         protect: args.protect,
         tags,
       },
@@ -163,7 +181,7 @@ export class EksCluster extends pulumi.ComponentResource {
           addonName,
           kubernetesVersion,
           version: args.addonVersions?.[addonName],
-          versionChoice: addonVersionChoice,
+          versionChoice: communityAddons.includes(addonName) ? "latest" : addonVersionChoice,
           tags,
           ...extra,
         },

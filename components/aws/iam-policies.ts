@@ -91,15 +91,49 @@ export function irsaTrustPolicy(args: { oidcProviderArn: string; issuerUrl: stri
   };
 }
 
-/** What the cluster role needs on the secrets-encryption key: use it, and grant the control plane its use. */
-export function clusterEncryptionPolicy(keyArn: string): PolicyDocument {
+/** What a key administrator may do: manage the key, its policy, rotation and deletion, never use it. */
+export const keyAdministratorActions = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+] as const;
+
+/** What a key user may do: encrypt and decrypt with it, and nothing about the key itself. */
+export const keyUserActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"] as const;
+
+/**
+ * The policy of the key that encrypts a cluster's Kubernetes secrets, with administrators and users
+ * kept apart: administrators manage it and cannot decrypt; the users (the cluster role) use it, and
+ * may create grants only for AWS services acting for them (EKS's own grant). There is no statement for
+ * the account root, which would let any IAM policy in the account grant its use. Administrators must
+ * include the identity running `pulumi up`: KMS refuses a policy that would lock its caller out.
+ */
+export function secretsKeyPolicy(args: { administrators: string[]; users: string[] }): PolicyDocument {
+  if (args.administrators.length === 0) throw new Error("administrators: a key with no administrator cannot be managed or deleted");
   return {
     Version: "2012-10-17",
     Statement: [
+      { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: args.administrators }, Action: [...keyAdministratorActions], Resource: "*" },
+      { Sid: "KeyUsage", Effect: "Allow", Principal: { AWS: args.users }, Action: [...keyUserActions], Resource: "*" },
       {
+        Sid: "KeyGrantsForAwsServices",
         Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
-        Resource: keyArn,
+        Principal: { AWS: args.users },
+        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
       },
     ],
   };

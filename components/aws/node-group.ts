@@ -1,6 +1,7 @@
 import * as ec2 from "@pulumi/aws/ec2/index.js";
 import * as eks from "@pulumi/aws/eks/index.js";
 import type * as iam from "@pulumi/aws/iam/index.js";
+import { getParameterOutput } from "@pulumi/aws/ssm/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeTaint } from "./settings.js";
 
@@ -25,6 +26,12 @@ export interface NodeGroupArgs {
   desiredSize: number;
   /** `ON_DEMAND` or `SPOT` capacity. @default "ON_DEMAND" */
   capacityType?: "ON_DEMAND" | "SPOT";
+  /**
+   * The EKS-optimized AMI release the nodes run, such as `1.35.2-20261115`.
+   * @default - the recommended AL2023 release for the version and architecture, read from AWS's public
+   * SSM parameter on every run, so nodes move to each new release (a rolling replacement) on `pulumi up`
+   */
+  releaseVersion?: pulumi.Input<string>;
   /** Root volume size in GiB (gp3, encrypted). @default 50 */
   diskSize?: number;
   /** Kubernetes labels on every node. @default {} */
@@ -40,9 +47,15 @@ export interface NodeGroupArgs {
   tags?: Record<string, string>;
 }
 
+/** AWS's public SSM parameter with the recommended AL2023 EKS node release for a version and architecture. */
+export function al2023ReleaseParameter(kubernetesVersion: string, architecture: "x86_64" | "arm64"): string {
+  return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${architecture}/standard/recommended/release_version`;
+}
+
 /**
  * A managed node group on Amazon Linux 2023, through a launch template that requires IMDSv2 with a hop
  * limit of 1 (pods cannot reach the node's credentials) and gives every node an encrypted gp3 root volume.
+ * Nodes run the recommended AMI release and are repaired by EKS when they stop being Ready.
  */
 export class NodeGroup extends pulumi.ComponentResource {
   readonly nodeGroup: eks.NodeGroup;
@@ -64,11 +77,16 @@ export class NodeGroup extends pulumi.ComponentResource {
     if (args.subnetIds.length === 0) throw new Error("subnetIds: the nodes need at least one subnet");
 
     const launchTemplate = this.createLaunchTemplate(name, diskSize, tags);
+    // The launch template names no AMI, so EKS picks its optimized one, at this release.
+    const releaseVersion =
+      args.releaseVersion ??
+      getParameterOutput({ name: pulumi.output(args.kubernetesVersion).apply((v) => al2023ReleaseParameter(v, architecture)) }, { parent: this }).insecureValue;
     this.nodeGroup = new eks.NodeGroup(
       `${name}-nodes`,
       {
         clusterName: args.clusterName,
         version: args.kubernetesVersion,
+        releaseVersion,
         nodeRoleArn: args.nodeRole.arn,
         subnetIds: args.subnetIds,
         amiType: architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
@@ -80,6 +98,8 @@ export class NodeGroup extends pulumi.ComponentResource {
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
         labels,
         taints: taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+        // EKS replaces a node that stays NotReady (or is deleted by hand), within its default thresholds.
+        nodeRepairConfig: { enabled: true },
         tags,
       },
       {

@@ -6,6 +6,13 @@ export type ControlPlaneLogType = (typeof controlPlaneLogTypes)[number];
 export const eksAddonNames = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server"] as const;
 export type EksAddonName = (typeof eksAddonNames)[number];
 
+/**
+ * Community add-ons: EKS lists their versions but marks none as the default for a Kubernetes version,
+ * so a lookup of the default fails (the provider's `getAddonVersion` reports an empty result). They
+ * take the newest build EKS offers, unless pinned in `eksAddonVersions`.
+ */
+export const communityAddons: readonly EksAddonName[] = ["metrics-server"];
+
 /** A taint's effect, as the EKS API spells it. */
 export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
 

@@ -101,11 +101,8 @@ export function eksConfig(ctx: ConfigContext) {
         "an AWS CLI profile name such as platform-admin: up to 128 letters, digits and _ . @ + = , -",
         awsProfilePattern,
       ),
-      eksKubernetesVersion: field.string({
-        default: "1.33",
-        pattern: /^1\.\d{2}$/,
-        expected: "an EKS Kubernetes minor version such as 1.33",
-      }),
+      // Unset, pulumi up takes EKS's default for a new cluster and keeps a running cluster's version.
+      eksKubernetesVersion: field.optionalString("an EKS Kubernetes minor version such as 1.35", /^1\.\d{2}$/),
       eksVpcCidr: field.cidr({ default: "10.20.0.0/16" }),
       eksAzCount: field.integer({ min: 2, max: 3, default: prod ? 3 : 2 }),
       eksPublicSubnetCidrs: cidrList("a list of CIDR blocks, one per AZ", undefined),

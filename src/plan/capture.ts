@@ -171,6 +171,12 @@ export interface StackRunOptions {
    * @default false
    */
   offline?: boolean;
+  /**
+   * Keys of `overrides` that hold labelled examples too, as the offline plan's own do: for values that
+   * only documentation uses, such as the mocks' AWS account.
+   * @default []
+   */
+  exampleKeys?: string[];
 }
 
 /** What the program is: src/index.ts's default export, with the examples it is told about. */
@@ -233,7 +239,7 @@ export async function attemptStack(
   for (const example of examples) values[example.key] = example.value;
   for (const [key, value] of Object.entries(given)) values[full(key)] = value;
   const { default: program } = (await import("../index.js")) as { default: StackProgram };
-  const run = () => program({ examples: examples.map((e) => e.key) });
+  const run = () => program({ examples: [...examples.map((e) => e.key), ...(options.exampleKeys ?? []).map(full)] });
   const attempt = await attemptProgram(run, { project: config.project, stack, config: values, secretKeys: config.secretKeys });
   return { ...attempt, examples };
 }

@@ -93,6 +93,9 @@ describe("AKS config errors", () => {
     ["an empty VM size", { aksVmSize: "" }, "aksVmSize", /Azure VM size/],
     ["a node subnet too small for flat CNI", { aksNodeSubnetCidr: "10.10.0.0/26" }, "aksNodeSubnetCidr", /maxPods \+ 1 addresses per node/],
     ["a pinned patch under auto-upgrade", { aksKubernetesVersion: "1.33.2" }, "aksKubernetesVersion", /a minor version such as 1\.33 while aksUpgradeChannel is patch/],
+    // AKS lets the patch drift on these channels (Azure/AKS#3476): the next pulumi up would fight it.
+    ["a pinned patch under the stable channel", { aksKubernetesVersion: "1.34.3", aksUpgradeChannel: "stable" }, "aksKubernetesVersion", /while aksUpgradeChannel is stable/],
+    ["a pinned patch under the rapid channel", { aksKubernetesVersion: "1.34.3", aksUpgradeChannel: "rapid" }, "aksKubernetesVersion", /while aksUpgradeChannel is rapid/],
     ["authorized ranges on a private cluster", { aksPrivateCluster: "true", aksAuthorizedIpRanges: list("20.50.1.7/32") }, "aksAuthorizedIpRanges", /no public endpoint/],
     ["an authorized range that is not a CIDR", { aksAuthorizedIpRanges: list("my-office") }, "aksAuthorizedIpRanges", /IPv4 CIDR block/],
     ["local accounts off without Entra ID", { aksDisableLocalAccounts: "true" }, "aksDisableLocalAccounts", /only Entra ID can sign in/],

@@ -39,7 +39,7 @@ function problems(values: Record<string, string>): ConfigError["problems"] {
 describe("EKS config defaults", () => {
   it("are cheap in dev: 2 AZs, one NAT, two t3.medium, two log types for 7 days, creator is admin", () => {
     expect(eks(dev)).toMatchObject({
-      kubernetesVersion: "1.33",
+      kubernetesVersion: undefined,
       network: { vpcCidr: "10.20.0.0/16", azCount: 2, natGateways: "single" },
       nodeGroups: [{ name: "general", instanceTypes: ["t3.medium"], architecture: "x86_64", minSize: 1, maxSize: 3, desiredSize: 2, diskSize: 50 }],
       endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { Inputs, MockContext, MockModule } from "./types.js";
 
@@ -197,35 +198,80 @@ const resources: Record<string, Mock> = {
 
 /**
  * Add-on versions EKS offers per Kubernetes version (`aws eks describe-addon-versions`): the one it marks
- * as the default, and its newest build.
+ * as the default, and its newest build. A community add-on (metrics-server) has no default, and the
+ * lookup of one fails as the provider's does.
  */
-const addonVersions: Record<string, Record<string, { default: string; latest: string }>> = {
+const addonVersions: Record<string, Record<string, { default?: string; latest: string }>> = {
   "vpc-cni": {
-    "1.31": { default: "v1.19.2-eksbuild.1", latest: "v1.19.5-eksbuild.1" },
-    "1.32": { default: "v1.19.2-eksbuild.1", latest: "v1.19.5-eksbuild.1" },
-    "1.33": { default: "v1.19.5-eksbuild.1", latest: "v1.19.5-eksbuild.3" },
+    "1.34": { default: "v1.20.1-eksbuild.1", latest: "v1.20.4-eksbuild.2" },
+    "1.35": { default: "v1.20.4-eksbuild.1", latest: "v1.20.4-eksbuild.2" },
+    "1.36": { default: "v1.20.4-eksbuild.2", latest: "v1.20.5-eksbuild.1" },
   },
   "kube-proxy": {
-    "1.31": { default: "v1.31.3-eksbuild.2", latest: "v1.31.7-eksbuild.7" },
-    "1.32": { default: "v1.32.0-eksbuild.2", latest: "v1.32.3-eksbuild.7" },
-    "1.33": { default: "v1.33.0-eksbuild.2", latest: "v1.33.0-eksbuild.2" },
+    "1.34": { default: "v1.34.0-eksbuild.2", latest: "v1.34.2-eksbuild.4" },
+    "1.35": { default: "v1.35.0-eksbuild.2", latest: "v1.35.1-eksbuild.3" },
+    "1.36": { default: "v1.36.0-eksbuild.1", latest: "v1.36.1-eksbuild.2" },
   },
   coredns: {
-    "1.31": { default: "v1.11.4-eksbuild.2", latest: "v1.11.4-eksbuild.10" },
-    "1.32": { default: "v1.11.4-eksbuild.2", latest: "v1.11.4-eksbuild.10" },
-    "1.33": { default: "v1.12.1-eksbuild.1", latest: "v1.12.1-eksbuild.2" },
+    "1.34": { default: "v1.12.3-eksbuild.1", latest: "v1.12.4-eksbuild.1" },
+    "1.35": { default: "v1.12.4-eksbuild.1", latest: "v1.13.1-eksbuild.1" },
+    "1.36": { default: "v1.13.1-eksbuild.1", latest: "v1.13.1-eksbuild.2" },
   },
   "aws-ebs-csi-driver": {
-    "1.31": { default: "v1.41.0-eksbuild.1", latest: "v1.44.0-eksbuild.1" },
-    "1.32": { default: "v1.41.0-eksbuild.1", latest: "v1.44.0-eksbuild.1" },
-    "1.33": { default: "v1.44.0-eksbuild.1", latest: "v1.44.0-eksbuild.1" },
+    "1.34": { default: "v1.48.0-eksbuild.1", latest: "v1.50.1-eksbuild.1" },
+    "1.35": { default: "v1.50.1-eksbuild.1", latest: "v1.52.0-eksbuild.1" },
+    "1.36": { default: "v1.52.0-eksbuild.1", latest: "v1.52.0-eksbuild.2" },
   },
   "metrics-server": {
-    "1.31": { default: "v0.7.2-eksbuild.3", latest: "v0.8.0-eksbuild.2" },
-    "1.32": { default: "v0.7.2-eksbuild.3", latest: "v0.8.0-eksbuild.2" },
-    "1.33": { default: "v0.8.0-eksbuild.1", latest: "v0.8.0-eksbuild.2" },
+    "1.34": { latest: "v0.8.0-eksbuild.3" },
+    "1.35": { latest: "v0.8.0-eksbuild.3" },
+    "1.36": { latest: "v0.8.1-eksbuild.1" },
   },
 };
+
+interface CalendarEntry {
+  version: string;
+  eksRelease: string;
+  endOfStandardSupport: string;
+  endOfExtendedSupport: string;
+}
+
+/** EKS's version calendar as the repository keeps it (data/eks-kubernetes-versions.json). */
+const calendar = (JSON.parse(readFileSync(new URL("../../../data/eks-kubernetes-versions.json", import.meta.url), "utf8")) as { versions: CalendarEntry[] }).versions;
+
+/**
+ * What `eks.getClusterVersions` answers today: the calendar's versions EKS still offers, with their
+ * status from today's date. The default is the newest version but one in standard support, where EKS
+ * has kept it; `pulumi up` asks EKS.
+ */
+function clusterVersions(inputs: Inputs, now = new Date()) {
+  const day = now.toISOString().slice(0, 10);
+  const status = (v: CalendarEntry) =>
+    day < v.endOfStandardSupport ? "STANDARD_SUPPORT" : day < v.endOfExtendedSupport ? "EXTENDED_SUPPORT" : "UNSUPPORTED";
+  const offered = calendar.filter((v) => v.eksRelease <= day && status(v) !== "UNSUPPORTED").reverse();
+  const standard = offered.filter((v) => status(v) === "STANDARD_SUPPORT");
+  if (standard.length === 0) {
+    throw new Error(`data/eks-kubernetes-versions.json has no version in standard support on ${day}: add the versions EKS has released since it was compiled`);
+  }
+  const defaultVersion = (standard[1] ?? standard[0])?.version;
+  const all = offered.map((v) => ({
+    clusterType: "eks",
+    clusterVersion: v.version,
+    defaultPlatformVersion: "eks.12",
+    defaultVersion: v.version === defaultVersion,
+    releaseDate: `${v.eksRelease}T00:00:00Z`,
+    endOfStandardSupportDate: `${v.endOfStandardSupport}T00:00:00Z`,
+    endOfExtendedSupportDate: `${v.endOfExtendedSupport}T00:00:00Z`,
+    kubernetesPatchVersion: `${v.version}.2`,
+    versionStatus: status(v),
+    controlPlaneComponentConfigs: [],
+    controlPlaneScalingTiers: [],
+  }));
+  const only = Array.isArray(inputs.clusterVersionsOnlies) ? (inputs.clusterVersionsOnlies as string[]) : undefined;
+  return all.filter(
+    (v) => (inputs.defaultOnly !== true || v.defaultVersion) && (!only || only.includes(v.clusterVersion)) && (!inputs.versionStatus || v.versionStatus === inputs.versionStatus),
+  );
+}
 
 const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
   "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs) => {
@@ -244,9 +290,26 @@ const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
     const addon = str(inputs.addonName, "");
     const k8s = str(inputs.kubernetesVersion, "");
     const offered = addonVersions[addon]?.[k8s];
-    if (!offered) throw new Error(`EKS offers no ${addon} add-on for Kubernetes ${k8s}`);
-    const version = inputs.mostRecent === true ? offered.latest : offered.default;
+    const version = inputs.mostRecent === true ? offered?.latest : offered?.default;
+    if (!version) throw new Error(`reading EKS Add-On version info (${addon}, ${k8s}): empty result`);
     return { ...inputs, id: addon, region: region(inputs), version };
+  },
+  "aws:eks/getClusterVersions:getClusterVersions": (inputs) => ({ ...inputs, id: region(inputs), region: region(inputs), clusterVersions: clusterVersions(inputs) }),
+  // A new stack: no cluster of its name exists yet in the account and region.
+  "aws:eks/getClusters:getClusters": (inputs) => ({ id: region(inputs), region: region(inputs), names: [] }),
+  "aws:iam/getSessionContext:getSessionContext": (inputs) => {
+    const arn = str(inputs.arn, "");
+    const assumed = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+    if (!assumed) return { id: arn, arn, issuerArn: arn, issuerId: "", issuerName: "", sessionName: "" };
+    const [, partition, account, role, session] = assumed;
+    return { id: arn, arn, issuerArn: `arn:${partition}:iam::${account}:role/${role}`, issuerId: `AROA${role?.toUpperCase()}`, issuerName: role, sessionName: session };
+  },
+  "aws:ssm/getParameter:getParameter": (inputs) => {
+    const name = str(inputs.name, "");
+    const release = /^\/aws\/service\/eks\/optimized-ami\/(1\.\d+)\/amazon-linux-2023\/(x86_64|arm64)\/standard\/recommended\/release_version$/.exec(name);
+    if (!release) throw new Error(`ParameterNotFound: ${name}`);
+    const value = `${release[1]}.2-20261115`;
+    return { id: name, name, arn: `arn:aws:ssm:${region(inputs)}::parameter${name}`, type: "String", value, insecureValue: value, version: 42, withDecryption: true };
   },
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => {
     const r = region(inputs);

@@ -19,6 +19,7 @@ async function run(disposable: boolean, seen: Seen): Promise<Capture> {
       const cluster = new EksCluster("test", {
         clusterName: "test-cluster",
         region: "eu-west-1",
+        kubernetesVersion: "1.35",
         azCount: 2,
         natGateways: "single",
         publicAccessCidrs: ["198.51.100.0/24"],

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fargatePodLabels } from "../../../components/aws/eks-cluster.js";
-import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
+import { attemptStack, captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
+import { exampleDeployerRoleArn } from "../../../src/plan/offline-examples.js";
 import { DependencyGraph } from "../../../src/plan/lifecycle/graph.js";
 import { all, one, policy, transitiveDependencies } from "./capture-helpers.js";
 
@@ -26,6 +27,9 @@ const T = {
   storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
   k8sProvider: "pulumi:providers:kubernetes",
 } as const;
+
+/** The Kubernetes version the stack's cluster was planned at. */
+const kubernetesVersion = (c: Capture) => String(one(c, T.cluster).inputs.version);
 
 let dev: Capture;
 let prod: Capture;
@@ -165,7 +169,7 @@ describe("control plane", () => {
     const cluster = one(dev, T.cluster);
     expect(cluster.inputs).toMatchObject({
       name: "voting-platform-dev-eks",
-      version: "1.33",
+      version: kubernetesVersion(dev),
       bootstrapSelfManagedAddons: false,
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
     });
@@ -195,9 +199,10 @@ describe("control plane", () => {
     expect(one(prod, T.cluster).inputs.encryptionConfig).toEqual({ resources: ["secrets"], provider: { keyArn: key.outputs.arn } });
   });
 
-  it("protects the cluster and its key in prod only", () => {
+  it("protects the cluster and its key in prod only, the cluster with EKS's own deletion protection too", () => {
     expect([one(prod, T.cluster).protect, one(prod, T.kmsKey).protect]).toEqual([true, true]);
     expect([one(dev, T.cluster).protect, one(dev, T.kmsKey).protect]).toEqual([false, false]);
+    expect([one(prod, T.cluster).inputs.deletionProtection, one(dev, T.cluster).inputs.deletionProtection]).toEqual([true, false]);
   });
 
   it("stays on standard support in dev and on extended support in prod, so prod is never upgraded by surprise", () => {
@@ -218,14 +223,67 @@ describe("control plane", () => {
   });
 });
 
+describe("checks against AWS before anything is created", () => {
+  it("asks EKS which versions it offers, and takes its default for a new cluster", () => {
+    const asked = dev.invokes.findIndex((i) => i.token === "aws:eks/getClusterVersions:getClusterVersions");
+    expect(asked).toBeGreaterThanOrEqual(0);
+    expect(dev.invokes.some((i) => i.token === "aws:eks/getClusters:getClusters")).toBe(true);
+    expect(kubernetesVersion(dev)).toMatch(/^1\.\d+$/);
+    expect(kubernetesVersion(prod)).toBe(kubernetesVersion(dev));
+  });
+
+  it("refuses a pinned version out of standard support in dev, naming eksKubernetesVersion, with nothing registered", async () => {
+    const attempt = await attemptStack("dev-eks", { eksKubernetesVersion: "1.33" });
+    expect(String(attempt.error)).toMatch(/voting-platform:eksKubernetesVersion = "1\.33": a version in standard support \(.*\) while the support policy is STANDARD/);
+    expect(attempt.resources).toEqual([]);
+  });
+
+  it("refuses to list the deployer where EKS makes it admin, and to leave it out where EKS does not", async () => {
+    // The offline plan's deployer is in AWS's documentation account, which only examples may name.
+    const asExample = { offline: true, exampleKeys: ["eksAdminPrincipalArns"] };
+    const listed = await attemptStack("dev-eks", { eksAdminPrincipalArns: JSON.stringify([exampleDeployerRoleArn]) }, asExample);
+    expect(String(listed.error)).toMatch(/voting-platform:eksAdminPrincipalArns = .*ResourceInUseException/);
+    expect(listed.resources).toEqual([]);
+    const missing = await attemptStack("prod-eks", { eksAdminPrincipalArns: '["arn:aws:iam::123456789012:role/platform-admins"]' }, asExample);
+    expect(String(missing.error)).toMatch(/eksAdminPrincipalArns = .*the role pulumi up runs as, arn:aws:iam::123456789012:role\/platform-deployer, among the admins/);
+    expect(missing.resources).toEqual([]);
+  });
+});
+
+describe("the secrets key", () => {
+  it("is administered by the deployer's role and used by the cluster role alone, with no account-wide statement", () => {
+    for (const c of [dev, prod]) {
+      const statements = policy(one(c, T.kmsKey), "policy").Statement;
+      const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+      expect(Object.keys(bySid)).toEqual(["KeyAdministration", "KeyUsage", "KeyGrantsForAwsServices"]);
+      expect(bySid.KeyAdministration?.Principal).toEqual({ AWS: [exampleDeployerRoleArn] });
+      const clusterRole = all(c, T.role).find((r) => r.name.endsWith("-roles-cluster"));
+      expect(bySid.KeyUsage?.Principal).toEqual({ AWS: [clusterRole?.outputs.arn] });
+      expect(bySid.KeyGrantsForAwsServices?.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" } });
+      // Administrators cannot decrypt; users cannot manage or delete the key.
+      expect(bySid.KeyAdministration?.Action).not.toEqual(expect.arrayContaining(["kms:Decrypt"]));
+      expect(bySid.KeyUsage?.Action).not.toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion"]));
+      expect(JSON.stringify(statements)).not.toMatch(/:root"/);
+    }
+  });
+});
+
 describe("managed node groups", () => {
+  it("track the recommended AL2023 release from AWS's public parameter, and are repaired by EKS", () => {
+    const group = one(dev, T.nodeGroup);
+    const parameter = `/aws/service/eks/optimized-ami/${kubernetesVersion(dev)}/amazon-linux-2023/x86_64/standard/recommended/release_version`;
+    expect(dev.invokes).toContainEqual(expect.objectContaining({ token: "aws:ssm/getParameter:getParameter", inputs: expect.objectContaining({ name: parameter }) }));
+    expect(group.inputs.releaseVersion).toMatch(new RegExp(`^${kubernetesVersion(dev).replace(".", "\\.")}\\.\\d+-\\d{8}$`));
+    expect(group.inputs.nodeRepairConfig).toEqual({ enabled: true });
+  });
+
   it("run AL2023 on small instances in dev and larger ones in prod, in the private subnets", () => {
     expect(one(dev, T.nodeGroup).inputs).toMatchObject({
       amiType: "AL2023_x86_64_STANDARD",
       instanceTypes: ["t3.medium"],
       scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 },
       capacityType: "ON_DEMAND",
-      version: "1.33",
+      version: kubernetesVersion(dev),
     });
     expect(one(prod, T.nodeGroup).inputs).toMatchObject({ instanceTypes: ["m6i.large"], scalingConfig: { minSize: 3, maxSize: 6, desiredSize: 3 } });
     const privateIds = all(dev, T.subnet).filter((s) => s.name.includes("-private-")).map((s) => s.id);
@@ -272,33 +330,26 @@ describe("Fargate profile", () => {
 
 describe("managed add-ons", () => {
   it("installs the five add-ons at the newest versions EKS offers for the cluster's Kubernetes version", () => {
-    const versions = all(dev, T.addon).map((a) => [a.inputs.addonName, a.inputs.addonVersion]);
-    expect(versions).toHaveLength(5);
-    expect(versions).toEqual(
-      expect.arrayContaining([
-        ["vpc-cni", "v1.19.5-eksbuild.3"],
-        ["kube-proxy", "v1.33.0-eksbuild.2"],
-        ["coredns", "v1.12.1-eksbuild.2"],
-        ["aws-ebs-csi-driver", "v1.44.0-eksbuild.1"],
-        ["metrics-server", "v0.8.0-eksbuild.2"],
-      ]),
-    );
+    const versions = all(dev, T.addon).map((a) => a.inputs.addonName);
+    expect(versions.sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
     const lookups = dev.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs);
     expect(lookups).toHaveLength(5);
-    for (const lookup of lookups) expect(lookup).toMatchObject({ kubernetesVersion: "1.33", mostRecent: true });
+    for (const lookup of lookups) expect(lookup).toMatchObject({ kubernetesVersion: kubernetesVersion(dev), mostRecent: true });
   });
 
   it("takes EKS's default version for the cluster's Kubernetes version in prod, so a new build upgrades nothing", () => {
     const lookups = prod.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs);
     expect(lookups).toHaveLength(5);
-    for (const lookup of lookups) expect(lookup).toMatchObject({ kubernetesVersion: "1.33", mostRecent: false });
-    expect(Object.fromEntries(all(prod, T.addon).map((a) => [a.inputs.addonName, a.inputs.addonVersion]))).toEqual({
-      "vpc-cni": "v1.19.5-eksbuild.1",
-      "kube-proxy": "v1.33.0-eksbuild.2",
-      coredns: "v1.12.1-eksbuild.1",
-      "aws-ebs-csi-driver": "v1.44.0-eksbuild.1",
-      "metrics-server": "v0.8.0-eksbuild.1",
-    });
+    const byAddon = Object.fromEntries(lookups.map((l) => [l.addonName, l]));
+    for (const name of ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"]) {
+      expect(byAddon[name]).toMatchObject({ kubernetesVersion: kubernetesVersion(prod), mostRecent: false });
+    }
+  });
+
+  it("takes the newest build of metrics-server in prod too: a community add-on has no default version to look up", () => {
+    const lookup = prod.invokes.find((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion" && i.inputs.addonName === "metrics-server");
+    expect(lookup?.inputs).toMatchObject({ mostRecent: true });
+    expect(addon(prod, "metrics-server").inputs.addonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   });
 
   it("runs a version pinned in eksAddonVersions as given, without looking one up", async () => {
