@@ -98,6 +98,11 @@ export interface SecretStore {
   provider: "azure";
   /** Provider parameters for the SecretProviderClass, without `objects`. */
   parameters: pulumi.Output<Record<string, string>>;
+  /**
+   * The ServiceAccount that pods mounting the store must run as: the store trusts its tokens (workload
+   * identity), not the nodes. The app creates it, in this namespace, with these annotations.
+   */
+  serviceAccount: { namespace: string; name: string; annotations: pulumi.Output<Record<string, string>> };
   /** Secrets the platform keeps for the app, by purpose: the name of the object in the store. */
   objects: { redisPassword: string };
   /** The values of those secrets, so the program can hand them to anything that cannot mount them. */

@@ -32,6 +32,8 @@ async function aksPlatform(settings: Settings, aks: AksSettings): Promise<Platfo
     settings: aks,
     production: settings.environment === "prod",
     protect: settings.protect,
+    // The app's own namespace: the pods that mount its Key Vault secrets run there, as this account.
+    secretsReader: { namespace: settings.app.namespace, serviceAccountName: "secrets-reader" },
     tags: settings.tags,
   });
   return { target: cluster.target, outputs: cluster.outputs };

@@ -147,6 +147,7 @@ export class VoteFrontend extends pulumi.ComponentResource {
             metadata: { labels: { ...objectLabels(ctx.instance, "frontend"), ...args.fargatePodLabels } },
             spec: {
               automountServiceAccountToken: false,
+              ...(mountStore && args.secret.serviceAccountName ? { serviceAccountName: args.secret.serviceAccountName } : {}),
               ...(own ? { securityContext: restrictedPodSecurityContext(ownImageUser) } : {}),
               ...(onFargate ? {} : { topologySpreadConstraints: this.spreadConstraints() }),
               containers: [

@@ -120,8 +120,9 @@ export class RedisBackend extends pulumi.ComponentResource {
           template: {
             metadata: { labels: objectLabels(ctx.instance, "redis") },
             spec: {
-              // Redis never talks to the Kubernetes API.
+              // Redis never talks to the Kubernetes API; with a secret store it runs as the account the store trusts.
               automountServiceAccountToken: false,
+              ...(secret.serviceAccountName ? { serviceAccountName: secret.serviceAccountName } : {}),
               securityContext: restrictedPodSecurityContext(redisImageUser),
               containers: [
                 {

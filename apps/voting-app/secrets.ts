@@ -32,6 +32,8 @@ export interface RedisSecretRef {
   /** The secret store's CSI volume; pods that read the Secret mount it, so the driver keeps it synced. */
   volume?: k8s.types.input.core.v1.Volume;
   volumeMount?: k8s.types.input.core.v1.VolumeMount;
+  /** The ServiceAccount pods that mount the store run as: the store trusts its tokens alone. */
+  serviceAccountName?: pulumi.Output<string>;
 }
 
 /**
@@ -84,6 +86,16 @@ export class RedisAuth extends pulumi.ComponentResource {
    */
   private createSecretProviderClass(name: string, context: AppContext, store: SecretStore): RedisSecretRef {
     const objectName = store.objects.redisPassword;
+    // The identity the driver reads the vault with, through this account's tokens; no pod gets the token
+    // itself (the driver asks the kubelet for one per mount), so none is mounted.
+    const account = new k8s.core.v1.ServiceAccount(
+      `${name}-reader`,
+      {
+        metadata: { ...objectMeta(context, store.serviceAccount.name, "redis"), annotations: store.serviceAccount.annotations },
+        automountServiceAccountToken: false,
+      },
+      { parent: this, provider: context.provider },
+    );
     const providerClass = new k8s.apiextensions.CustomResource(
       `${name}-provider-class`,
       {
@@ -116,6 +128,7 @@ export class RedisAuth extends pulumi.ComponentResource {
         csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: className } },
       },
       volumeMount: { name: secretStoreVolumeName, mountPath: secretStoreMountPath, readOnly: true },
+      serviceAccountName: account.metadata.name,
     };
   }
 }

@@ -194,5 +194,9 @@ function checkArgs(
   if (!pinnedImagePattern.test(args.redisImage) || args.redisImage.endsWith(":latest")) {
     fail("redisImage", `must be pinned by version or digest, got ${JSON.stringify(args.redisImage)}`);
   }
+  const store = args.target.secretStore?.serviceAccount;
+  if (store && store.namespace !== args.namespace) {
+    fail("namespace", `must be ${store.namespace}, where the target's secret store trusts ServiceAccount ${store.name}, got ${JSON.stringify(args.namespace)}`);
+  }
   if (!storageSizePattern.test(args.redisStorageSize)) fail("redisStorageSize", `must be a size such as 1Gi, got ${JSON.stringify(args.redisStorageSize)}`);
 }

@@ -14,6 +14,7 @@ import { principalTypeOfToken } from "./principal.js";
 import { AksRegistry } from "./registry.js";
 import type { AksSettings } from "./settings.js";
 import { AksStorage } from "./storage.js";
+import { AksWorkloadIdentity } from "./workload-identity.js";
 
 export interface AksClusterArgs {
   /** What to build; `AksSettings` documents each field and its defaults, which the stack config applies. */
@@ -35,6 +36,11 @@ export interface AksClusterArgs {
    */
   protect?: boolean;
   /**
+   * The ServiceAccount that workloads mounting Key Vault secrets run as; only its pods can read the vault.
+   * @default - `secrets-reader` in namespace `vote`
+   */
+  secretsReader?: { namespace: string; serviceAccountName: string };
+  /**
    * Tags on every Azure resource that takes them.
    * @default {}
    */
@@ -53,6 +59,7 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly nodePools?: AksNodePools;
   readonly registry: AksRegistry;
   readonly keyVault: AksKeyVault;
+  readonly secretsReader: AksWorkloadIdentity;
   readonly storage?: AksStorage;
   readonly access: AksClusterAccess;
   readonly target: ClusterTarget;
@@ -175,6 +182,21 @@ export class AksCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const reader = args.secretsReader ?? { namespace: "vote", serviceAccountName: "secrets-reader" };
+    this.secretsReader = new AksWorkloadIdentity(
+      `${name}-secrets-reader`,
+      {
+        resourceGroupName,
+        location,
+        identityName: `id-${names.cluster}-secrets-reader`,
+        oidcIssuerUrl: this.managedCluster.oidcIssuerUrl,
+        namespace: reader.namespace,
+        serviceAccountName: reader.serviceAccountName,
+        tags,
+      },
+      { parent: this },
+    );
+
     this.keyVault = new AksKeyVault(
       `${name}-keyvault`,
       {
@@ -185,7 +207,7 @@ export class AksCluster extends pulumi.ComponentResource {
         subscriptionId: client.subscriptionId,
         deployerObjectId: client.objectId,
         deployerPrincipalType: deployerType,
-        secretsProviderIdentity: this.managedCluster.secretsProviderIdentity,
+        reader: this.secretsReader,
         softDeleteRetentionDays: settings.keyVault.softDeleteRetentionDays,
         purgeProtection: settings.keyVault.purgeProtection,
         protect,
@@ -235,7 +257,8 @@ export class AksCluster extends pulumi.ComponentResource {
         ...(this.nodePools?.pools ?? []),
         ...this.managedCluster.roleAssignments,
         this.registry.acrPull,
-        this.keyVault.secretsProviderAccess,
+        this.keyVault.readerAccess,
+        this.secretsReader.federation,
         this.keyVault.redisPasswordSecret,
       ],
     };

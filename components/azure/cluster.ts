@@ -134,7 +134,6 @@ export class AksManagedCluster extends pulumi.ComponentResource {
   /** The deployer's AKS RBAC Cluster Admin role with Entra ID; the program's Kubernetes calls need it. */
   readonly deployerAccess?: authorization.RoleAssignment;
   readonly kubeletIdentity: pulumi.Output<ClusterIdentity>;
-  readonly secretsProviderIdentity: pulumi.Output<ClusterIdentity>;
   readonly oidcIssuerUrl: pulumi.Output<string>;
 
   constructor(name: string, args: AksManagedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -194,9 +193,6 @@ export class AksManagedCluster extends pulumi.ComponentResource {
 
     this.kubeletIdentity = this.cluster.identityProfile.apply((profile) =>
       requireIdentity(name, "kubelet", profile?.kubeletidentity),
-    );
-    this.secretsProviderIdentity = this.cluster.addonProfiles.apply((profiles) =>
-      requireIdentity(name, addons.secretsProvider, addonProfile(profiles, addons.secretsProvider)?.identity),
     );
     this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
 

@@ -6,6 +6,7 @@ import type { SecretStore } from "../cluster-target.js";
 import { KeyVaultDataPlaneAccess, keyVaultTokenEndpoint } from "./key-vault-access.js";
 import { roleDefinitionId, roles } from "./naming.js";
 import type { PrincipalType } from "./principal.js";
+import type { AksWorkloadIdentity } from "./workload-identity.js";
 
 export interface AksKeyVaultArgs {
   /** Resource group that holds the vault. */
@@ -22,8 +23,12 @@ export interface AksKeyVaultArgs {
   deployerObjectId: pulumi.Input<string>;
   /** Whether that identity is a user or a service principal; ARM refuses a role assignment of the wrong type. */
   deployerPrincipalType: pulumi.Input<PrincipalType>;
-  /** The cluster's `azureKeyvaultSecretsProvider` add-on identity, which reads the secrets. */
-  secretsProviderIdentity: pulumi.Input<{ clientId: string; objectId: string }>;
+  /**
+   * The workload identity that reads the secrets, through the Secrets Store CSI driver, for the pods of
+   * its one ServiceAccount. Not the driver add-on's own identity: every node carries that one, so any
+   * pod that reaches a node's metadata endpoint could read the vault with it.
+   */
+  reader: AksWorkloadIdentity;
   /**
    * Days a deleted vault or secret can be recovered (7-90). Soft delete itself is always on.
    * @default 7
@@ -52,14 +57,15 @@ export const redisPasswordSecretName = "redis-password";
 
 /**
  * Key Vault with RBAC authorization, the Redis password the app mounts through the Secrets Store CSI
- * driver, and Secrets User for the add-on identity, which reads it on the nodes. The deployer gets Key
+ * driver, and Secrets User for the reader's workload identity alone. The deployer gets Key
  * Vault Secrets Officer on the vault: azure-native writes a secret through ARM, but deletes it (and
  * recovers a soft-deleted one of the same name) through the data plane, which the vault's RBAC guards.
  * Every secret waits until that role is in effect, and is deleted before it goes.
  */
 export class AksKeyVault extends pulumi.ComponentResource {
   readonly vault: keyvault.Vault;
-  readonly secretsProviderAccess: authorization.RoleAssignment;
+  /** The reader identity's Key Vault Secrets User role: pods mounting the store need it. */
+  readonly readerAccess: authorization.RoleAssignment;
   /** The deployer's Key Vault Secrets Officer role on the vault: `pulumi destroy` deletes secrets with it. */
   readonly deployerAccess: authorization.RoleAssignment;
   /** Resolves once the deployer's role works on the vault's data plane; secrets depend on it. */
@@ -101,12 +107,12 @@ export class AksKeyVault extends pulumi.ComponentResource {
       { parent: this, protect: args.protect ?? false },
     );
 
-    this.secretsProviderAccess = new authorization.RoleAssignment(
-      `${name}-secrets-provider-user`,
+    this.readerAccess = new authorization.RoleAssignment(
+      `${name}-reader-secrets-user`,
       {
         scope: this.vault.id,
         roleDefinitionId: role(roles.keyVaultSecretsUser),
-        principalId: pulumi.output(args.secretsProviderIdentity).objectId,
+        principalId: args.reader.principalId,
         principalType: "ServicePrincipal",
       },
       { parent: this },
@@ -146,16 +152,16 @@ export class AksKeyVault extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.deployerAccessInEffect] },
     );
 
-    const identity = pulumi.output(args.secretsProviderIdentity);
     this.secretStore = {
       provider: "azure",
-      parameters: pulumi.all([identity.clientId, this.vault.name, args.tenantId]).apply(([clientId, keyvaultName, tenantId]): Record<string, string> => ({
+      // Workload identity: a clientID and no VM identity, which the provider would try first.
+      parameters: pulumi.all([args.reader.clientId, this.vault.name, args.tenantId]).apply(([clientID, keyvaultName, tenantID]): Record<string, string> => ({
         usePodIdentity: "false",
-        useVMManagedIdentity: "true",
-        userAssignedIdentityID: clientId,
+        clientID,
         keyvaultName,
-        tenantId,
+        tenantID,
       })),
+      serviceAccount: args.reader.serviceAccount,
       objects: { redisPassword: redisPasswordSecretName },
       values: { redisPassword: pulumi.secret(this.redisPassword.result) },
     };

@@ -65,7 +65,7 @@ function validObjects(): KubeObject[] {
       metadata: meta("db-auth"),
       spec: {
         provider: "azure",
-        parameters: { keyvaultName: "kv", tenantId: "t", objects: "array:\n  - |\n    objectName: db-password\n    objectType: secret\n" },
+        parameters: { keyvaultName: "kv", tenantID: "t", clientID: "c", usePodIdentity: "false", objects: "array:\n  - |\n    objectName: db-password\n    objectType: secret\n" },
         secretObjects: [{ secretName: "db-auth", type: "Opaque", data: [{ objectName: "db-password", key: "password" }] }],
       },
     },
@@ -102,6 +102,13 @@ describe("validateObjects", () => {
       /other is not among the objects fetched \(db-password\)/,
     ],
     ["a SecretProviderClass without a key vault", broken("SecretProviderClass", "db-auth", (o) => delete (spec(o).parameters as Json).keyvaultName), "SecretProviderClass shop/db-auth", /keyvaultName: required/],
+    [
+      "a SecretProviderClass reading the vault with the nodes' identity",
+      broken("SecretProviderClass", "db-auth", (o) => Object.assign(spec(o).parameters as Json, { useVMManagedIdentity: "true" })),
+      "SecretProviderClass shop/db-auth",
+      /useVMManagedIdentity: reads the vault with the identity every node carries/,
+    ],
+    ["a SecretProviderClass with no workload identity", broken("SecretProviderClass", "db-auth", (o) => delete (spec(o).parameters as Json).clientID), "SecretProviderClass shop/db-auth", /clientID: the workload identity/],
   ])("reports %s under the schema rule", (_case, objects, object, message) => {
     const violations = validateObjects(objects);
     expect(violations).toContainEqual({ object, rule: "schema", message: expect.stringMatching(message) });
@@ -157,6 +164,13 @@ describe("validateObjects", () => {
     ["an HPA scaling nothing", broken("HorizontalPodAutoscaler", "web", (o) => ((spec(o).scaleTargetRef as Json).name = "api")), "object-reference", "HorizontalPodAutoscaler shop/web", /scales Deployment api, which does not exist/],
     ["a StatefulSet without its headless Service", broken("Service", "db-headless", (o) => delete spec(o).clusterIP), "object-reference", "StatefulSet shop/db", /is not a headless Service/],
     ["a named target port no pod has", broken("Service", "web", (o) => ((spec(o).ports as Json[])[0] = { name: "http", port: 80, targetPort: "https" })), "object-reference", "Service shop/web", /targetPort https is no container port/],
+    [
+      "a pod running as a ServiceAccount that does not exist",
+      broken("StatefulSet", "db", (o) => (((spec(o).template as Json).spec as Json).serviceAccountName = "db-reader")),
+      "object-reference",
+      "StatefulSet shop/db",
+      /runs as ServiceAccount db-reader, which does not exist/,
+    ],
     ["an Ingress to a missing Service", broken("Ingress", "web", (o) => (spec(o).defaultBackend = { service: { name: "api", port: { number: 80 } } })), "object-reference", "Ingress shop/web", /routes to Service api, which does not exist/],
     ["a container port out of range", broken("Deployment", "web", (o) => (firstContainer(o).ports = [{ name: "http", containerPort: 70000 }])), "port-range", "Deployment shop/web", /ports out of range \(70000\)/],
     ["a node port out of range", broken("Service", "web", (o) => (((spec(o).ports as Json[])[0] as Json).nodePort = 8080)), "port-range", "Service shop/web", /nodePort 8080 is outside 30000-32767/],

@@ -229,7 +229,7 @@ const selectorMatch: Rule = {
 
 const objectReference: Rule = {
   name: "object-reference",
-  description: "names that point at other objects resolve: HPA targets, StatefulSet Services, Ingress backends, Service target ports",
+  description: "names that point at other objects resolve: HPA targets, StatefulSet Services, Ingress backends, Service target ports, pods' ServiceAccounts",
   check: (objects) => {
     const find = (kind: string, namespace: string, name: unknown) =>
       objects.find((o) => o.kind === kind && namespaceOf(o) === namespace && o.metadata.name === name);
@@ -255,6 +255,11 @@ const objectReference: Rule = {
             findings.push({ object, message: `routes to port ${portName}, which Service ${backend.service} does not have` });
           }
         }
+      }
+      const template = podTemplate(object);
+      const account = template?.spec.serviceAccountName;
+      if (typeof account === "string" && account !== "default" && !find("ServiceAccount", namespace, account)) {
+        findings.push({ object, message: `runs as ServiceAccount ${account}, which does not exist` });
       }
       if (object.kind === "Service") {
         const pods = objects.map(podTemplate).filter((p): p is PodTemplate => p !== undefined && p.namespace === namespace && selectorMatches(stringMap(spec.selector), p.labels));

@@ -84,8 +84,15 @@ function checkSecretProviderClass(object: KubeObject): string[] {
   const { spec } = result.data;
   if (spec.provider !== "azure") return [];
   const problems: string[] = [];
-  for (const required of ["keyvaultName", "tenantId", "objects"]) {
+  for (const required of ["keyvaultName", "objects"]) {
     if (!spec.parameters[required]) problems.push(`spec.parameters.${required}: required by the azure provider`);
+  }
+  if (!spec.parameters.tenantID && !spec.parameters.tenantId) problems.push("spec.parameters.tenantID: required by the azure provider");
+  // The provider tries pod identity, then the VM's identity, then a secret, and only then workload identity.
+  if (spec.parameters.useVMManagedIdentity === "true") {
+    problems.push("spec.parameters.useVMManagedIdentity: reads the vault with the identity every node carries; use workload identity (clientID) instead");
+  } else if (!spec.parameters.clientID) {
+    problems.push("spec.parameters.clientID: the workload identity to read the vault with");
   }
   const fetched = azureObjectNames(spec.parameters.objects);
   if (spec.parameters.objects && fetched === undefined) problems.push("spec.parameters.objects: must be YAML with an `array` of objects");

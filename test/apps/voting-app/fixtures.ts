@@ -78,11 +78,15 @@ export function fixtureTarget(options: FixtureOptions): ClusterTarget {
           provider: "azure",
           parameters: pulumi.output<Record<string, string>>({
             keyvaultName: "kv-fixture",
-            tenantId: "00000000-0000-0000-0000-000000000001",
+            tenantID: "00000000-0000-0000-0000-000000000001",
             usePodIdentity: "false",
-            useVMManagedIdentity: "true",
-            userAssignedIdentityID: "00000000-0000-0000-0000-000000000002",
+            clientID: "00000000-0000-0000-0000-000000000002",
           }),
+          serviceAccount: {
+            namespace: "vote",
+            name: "secrets-reader",
+            annotations: pulumi.output<Record<string, string>>({ "azure.workload.identity/client-id": "00000000-0000-0000-0000-000000000002" }),
+          },
           objects: { redisPassword: "redis-password" },
           values: { redisPassword: pulumi.secret("from-the-key-vault") },
         }

@@ -248,6 +248,25 @@ describe("VotingApp with a secret store (Key Vault through the Secrets Store CSI
     }
   });
 
+  it("runs the pods that mount the store as the ServiceAccount the store trusts, created with its annotations", () => {
+    const account = findResource(capture, "kubernetes:core/v1:ServiceAccount");
+    expect(account.inputs).toMatchObject({
+      metadata: { name: "secrets-reader", namespace: "vote", annotations: { "azure.workload.identity/client-id": "00000000-0000-0000-0000-000000000002" } },
+      automountServiceAccountToken: false,
+    });
+    for (const type of [types.statefulSet, types.deployment]) {
+      const workload = findResource(capture, type);
+      expect(podSpec(workload).serviceAccountName).toBe("secrets-reader");
+      expect(podSpec(workload).automountServiceAccountToken).toBe(false);
+      expect(workload.dependencies).toContain(account.urn);
+    }
+  });
+
+  it("refuses a namespace other than the one whose ServiceAccount the store trusts, before creating anything", async () => {
+    const attempt = captureApp({ kind: "loadBalancerService", secretStore: true }, { namespace: "voting" });
+    await expect(attempt).rejects.toThrow(/namespace must be vote, where the target's secret store trusts ServiceAccount secrets-reader, got "voting"/);
+  });
+
   it("still passes the schema (with our SecretProviderClass schema) and every rule", () => {
     expect(formatViolations(validateObjects(kubernetesObjects(capture)))).toBe("");
   });

@@ -179,7 +179,7 @@ describe("AksCluster identity and access", () => {
 
   it("uses a system-assigned identity by default, or a user-assigned one granted its subnet role first", () => {
     expect(cluster(dev).inputs.identity).toEqual({ type: "SystemAssigned" });
-    const identity = one(options, "azure-native:managedidentity:UserAssignedIdentity");
+    const identity = one(options, "azure-native:managedidentity:UserAssignedIdentity", "-cluster-identity");
     expect(cluster(options).inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity.id] });
     const network = one(options, roleAssignment, "-identity-network");
     expect(network.inputs.principalId).toBe(identity.outputs.principalId);
@@ -311,10 +311,77 @@ describe("AksKeyVault", () => {
     expect(vault(prod)).toMatchObject({ enableRbacAuthorization: true, softDeleteRetentionInDays: 90, enablePurgeProtection: true });
   });
 
-  it("lets the secrets provider's identity read secrets", () => {
-    const [user] = roleFor(dev, roles.keyVaultSecretsUser);
-    const addon = at(at(cluster(dev).outputs.addonProfiles, "azureKeyvaultSecretsProvider"), "identity");
-    expect(user?.inputs).toMatchObject({ scope: one(dev, "azure-native:keyvault:Vault").id, principalId: at(addon, "objectId"), principalType: "ServicePrincipal" });
+  it("lets only the app's workload identity read secrets, never the identity every node carries", () => {
+    for (const capture of [dev, prod]) {
+      const reader = one(capture, "azure-native:managedidentity:UserAssignedIdentity", "-secrets-reader-identity");
+      const users = roleFor(capture, roles.keyVaultSecretsUser);
+      expect(users.map((u) => u.inputs)).toEqual([
+        expect.objectContaining({ scope: one(capture, "azure-native:keyvault:Vault").id, principalId: reader.outputs.principalId, principalType: "ServicePrincipal" }),
+      ]);
+      const addon = at(at(cluster(capture).outputs.addonProfiles, "azureKeyvaultSecretsProvider"), "identity");
+      expect(all(capture, roleAssignment).filter((r) => r.inputs.principalId === at(addon, "objectId"))).toEqual([]);
+    }
+  });
+
+  it("federates that identity with the app's one ServiceAccount through the cluster's OIDC issuer", () => {
+    const federation = one(dev, "azure-native:managedidentity:FederatedIdentityCredential");
+    expect(federation.inputs).toMatchObject({
+      resourceName: one(dev, "azure-native:managedidentity:UserAssignedIdentity", "-secrets-reader-identity").outputs.name,
+      issuer: at(cluster(dev).outputs.oidcIssuerProfile, "issuerURL"),
+      subject: "system:serviceaccount:vote:secrets-reader",
+      audiences: ["api://AzureADTokenExchange"],
+    });
+  });
+
+  it("has the SecretProviderClass read with that identity, and the pods that mount it run as its ServiceAccount", () => {
+    const reader = one(dev, "azure-native:managedidentity:UserAssignedIdentity", "-secrets-reader-identity");
+    const spc = one(dev, "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass");
+    const parameters = at(spc.inputs.spec, "parameters") as Inputs;
+    expect(parameters).toMatchObject({ usePodIdentity: "false", clientID: reader.outputs.clientId, keyvaultName: one(dev, "azure-native:keyvault:Vault").outputs.name });
+    expect(parameters).not.toHaveProperty("useVMManagedIdentity");
+    expect(parameters).not.toHaveProperty("userAssignedIdentityID");
+    const account = one(dev, "kubernetes:core/v1:ServiceAccount");
+    expect(account.inputs).toMatchObject({ metadata: { name: "secrets-reader", namespace: "vote" }, automountServiceAccountToken: false });
+    for (const type of ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"]) {
+      const spec = at(at(one(dev, type).inputs.spec, "template"), "spec") as Inputs;
+      expect(spec.serviceAccountName, type).toBe("secrets-reader");
+      expect(spec.automountServiceAccountToken, type).toBe(false);
+    }
+  });
+
+  it("grants exactly the roles the platform needs, each to its principal on its scope", () => {
+    const subnet = (c: Capture, suffix: string) => one(c, "azure-native:network:Subnet", suffix).id;
+    const assignments = (c: Capture) =>
+      all(c, roleAssignment)
+        .map((r) => `${String(r.inputs.roleDefinitionId).split("/").pop()} ${String(r.inputs.principalId)} ${String(r.inputs.scope)}`)
+        .sort();
+    const expected = (c: Capture, extra: string[]) => {
+      const kubelet = at(at(cluster(c).outputs.identityProfile, "kubeletidentity"), "objectId");
+      const reader = one(c, "azure-native:managedidentity:UserAssignedIdentity", "-secrets-reader-identity").outputs.principalId;
+      const vault = one(c, "azure-native:keyvault:Vault").id;
+      return [
+        `${roles.acrPull} ${String(kubelet)} ${String(one(c, "azure-native:containerregistry:Registry").id)}`,
+        `${roles.keyVaultSecretsUser} ${String(reader)} ${String(vault)}`,
+        `${roles.keyVaultSecretsOfficer} ${mockUuid(`${c.stack}/deployer/object`)} ${String(vault)}`,
+        ...extra,
+      ].sort();
+    };
+    const systemIdentity = (c: Capture) => String(at(cluster(c).outputs.identity, "principalId"));
+    expect(assignments(dev)).toEqual(expected(dev, [`${roles.networkContributor} ${systemIdentity(dev)} ${String(subnet(dev, "-network-nodes"))}`]));
+    expect(assignments(prod)).toEqual(
+      expected(prod, [
+        `${roles.networkContributor} ${systemIdentity(prod)} ${String(subnet(prod, "-network-nodes"))}`,
+        `${roles.aksRbacClusterAdmin} ${mockUuid("prod-aks/deployer/object")} ${String(cluster(prod).id)}`,
+      ]),
+    );
+    const controlPlane = one(options, "azure-native:managedidentity:UserAssignedIdentity", "-cluster-identity").outputs.principalId;
+    const connector = at(at(at(cluster(options).outputs.addonProfiles, "aciConnectorLinux"), "identity"), "objectId");
+    expect(assignments(options)).toEqual(
+      expected(options, [
+        `${roles.networkContributor} ${String(controlPlane)} ${String(subnet(options, "-network-nodes"))}`,
+        `${roles.networkContributor} ${String(connector)} ${String(subnet(options, "-network-virtual-nodes"))}`,
+      ]),
+    );
   });
 
   it("stores the Redis password as a secret", () => {
