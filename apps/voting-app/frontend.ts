@@ -13,6 +13,18 @@ import {
 import { sampleImage } from "./images.js";
 import type { RedisSecretRef } from "./secrets.js";
 
+/** Ours: /healthz answers while the process serves, Redis or not. */
+const ownLiveness = { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
+
+/**
+ * The sample: nginx keeps port 80 open while the app behind it is gone (its main.py exits at import
+ * when Redis does not answer, and supervisord gives up on it), so a TCP check passes forever and the
+ * pod never recovers. Its one page is the app, which answers 502 from nginx once it is gone. The page
+ * also fails while Redis is down, so the probe waits a minute and a half of failures first: a Redis
+ * restart or move does not restart the front ends, and one that never came up is restarted until it does.
+ */
+const sampleLiveness = { initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 6 };
+
 /** Which front end runs: Microsoft's sample image, or ours built from `frontend/`. */
 export type FrontendChoice = "sample" | "own";
 
@@ -162,14 +174,7 @@ export class VoteFrontend extends pulumi.ComponentResource {
                     timeoutSeconds: 2,
                     failureThreshold: 3,
                   },
-                  // The sample's only page reads Redis: a Redis outage must not restart every front end.
-                  livenessProbe: {
-                    ...(own ? { httpGet: { path: "/healthz", port: "http" } } : { tcpSocket: { port: "http" } }),
-                    initialDelaySeconds: 10,
-                    periodSeconds: 10,
-                    timeoutSeconds: 2,
-                    failureThreshold: 3,
-                  },
+                  livenessProbe: own ? { httpGet: { path: "/healthz", port: "http" }, ...ownLiveness } : { httpGet: { path: "/", port: "http" }, ...sampleLiveness },
                   resources,
                   securityContext: own ? restrictedContainerSecurityContext() : baselineContainerSecurityContext(),
                   volumeMounts: mountStore && args.secret.volumeMount ? [args.secret.volumeMount] : [],
