@@ -23,7 +23,25 @@ const stages = dockerfile
   }, []);
 const final = stages.at(-1) ?? [];
 
+interface NodeLine {
+  lts?: string;
+  end: string;
+}
+const nodeLines = (JSON.parse(await readFile(new URL("../../../../data/node-releases.json", import.meta.url), "utf8")) as { lines: Record<string, NodeLine> }).lines;
+
 describe("the vote-front Dockerfile", () => {
+  it("builds on one release of a Node.js LTS line that has not reached its end of life", () => {
+    const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1] ?? "";
+    const match = /^node:(\d+)\.(\d+)\.(\d+)-alpine(@sha256:[0-9a-f]{64})?$/.exec(image);
+    expect(match, `${image}: node:<major>.<minor>.<patch>-alpine, an exact release`).not.toBeNull();
+    const line = nodeLines[`v${match?.[1] ?? ""}`];
+    expect(line?.lts, `Node ${match?.[1]} is not an LTS line`).toBeDefined();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(today < (line?.end ?? ""), `Node ${match?.[1]} reached its end of life on ${line?.end}; move to a supported LTS line`).toBe(true);
+    // Every stage builds on that image: none falls back to another Node.
+    expect(stages.map((stage) => stage[0])).toEqual(stages.map(() => expect.stringMatching(/^FROM \$\{NODE_IMAGE\}/)));
+  });
+
   it("is multi-stage and compiles TypeScript in a build stage", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(stages.slice(0, -1).flat().join("\n")).toMatch(/RUN npm run build/);
