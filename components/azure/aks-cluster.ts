@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ClusterTarget } from "../cluster-target.js";
 import { AksClusterAccess } from "./cluster-access.js";
+import { offersZoneRedundantDisks, zonalStorageClass, zoneRedundantStorageClass, ZoneRedundantStorage } from "./disk-storage.js";
 import { AksManagedCluster } from "./cluster.js";
 import { AksKeyVault } from "./key-vault.js";
 import { AksMonitoring } from "./monitoring.js";
@@ -62,6 +63,8 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly secretsReader: AksWorkloadIdentity;
   readonly storage?: AksStorage;
   readonly access: AksClusterAccess;
+  /** Zone-redundant disks for workloads, where the pools span zones and the region has them. */
+  readonly zoneRedundantStorage?: ZoneRedundantStorage;
   readonly target: ClusterTarget;
   /** Stack outputs worth publishing. */
   readonly outputs: Record<string, pulumi.Output<unknown>>;
@@ -237,6 +240,18 @@ export class AksCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // With pools across zones, a zonal disk would hold its pod to the one zone the disk is in.
+    const zonedPools = settings.systemPool.zones.length > 1 || settings.userPools.some((pool) => (pool.zones?.length ?? 0) > 1);
+    if (zonedPools && offersZoneRedundantDisks(location)) {
+      this.zoneRedundantStorage = new ZoneRedundantStorage(
+        `${name}-zrs`,
+        { provider: this.access.provider, skuName: production ? "Premium_ZRS" : "StandardSSD_ZRS" },
+        { parent: this },
+      );
+    } else if (zonedPools) {
+      pulumi.log.warn(`${name}: ${location} offers no zone-redundant managed disks (data/azure-zrs-disk-regions.json); volumes stay in the zone they are made in`, this);
+    }
+
     this.target = {
       kind: "aks",
       name: cluster.name,
@@ -249,7 +264,7 @@ export class AksCluster extends pulumi.ComponentResource {
         // No extra annotations: an HTTP health-probe path would have to match every app's own path, and
         // a wrong one takes every backend out of rotation. The default TCP probe is the safe choice.
       },
-      storageClassName: "managed-csi",
+      storageClassName: this.zoneRedundantStorage ? zoneRedundantStorageClass : zonalStorageClass,
       registry: this.registry.target,
       secretStore: this.keyVault.secretStore,
       readiness: [
@@ -260,6 +275,7 @@ export class AksCluster extends pulumi.ComponentResource {
         this.keyVault.readerAccess,
         this.secretsReader.federation,
         this.keyVault.redisPasswordSecret,
+        ...(this.zoneRedundantStorage ? [this.zoneRedundantStorage.storageClass] : []),
       ],
     };
 

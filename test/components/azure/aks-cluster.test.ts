@@ -416,6 +416,43 @@ describe("AksKeyVault", () => {
   });
 });
 
+describe("storage for Redis", () => {
+  const storageClass = "kubernetes:storage.k8s.io/v1:StorageClass";
+  const claimClass = (c: Capture) =>
+    ((one(c, "kubernetes:apps/v1:StatefulSet").inputs.spec as Inputs).volumeClaimTemplates as { spec: { storageClassName?: string } }[])[0]?.spec.storageClassName;
+
+  it("gives Redis a zone-redundant disk where the pools span zones, Standard SSD in dev and Premium in prod", () => {
+    for (const [c, sku] of [[dev, "StandardSSD_ZRS"], [prod, "Premium_ZRS"]] as const) {
+      const zrs = one(c, storageClass);
+      expect(zrs.inputs).toMatchObject({
+        metadata: { name: "managed-csi-zrs" },
+        provisioner: "disk.csi.azure.com",
+        parameters: { skuName: sku },
+        volumeBindingMode: "WaitForFirstConsumer",
+        reclaimPolicy: "Delete",
+      });
+      expect(claimClass(c)).toBe("managed-csi-zrs");
+      // Created before the claims that name it, deleted after them.
+      expect(one(c, "kubernetes:apps/v1:StatefulSet").dependencies).toContain(zrs.urn);
+    }
+  });
+
+  it("keeps AKS's zonal class where the pools have no zones", () => {
+    expect(all(options, storageClass)).toEqual([]);
+    expect(claimClass(options)).toBe("managed-csi");
+  });
+
+  it("keeps it too, with a warning, in a region without zone-redundant disks", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue(undefined);
+    const elsewhere = await captureStack("dev-aks", { "azure-native:location": "westcentralus" });
+    const said = warn.mock.calls.map(([message]) => message);
+    warn.mockRestore();
+    expect(all(elsewhere, storageClass)).toEqual([]);
+    expect(claimClass(elsewhere)).toBe("managed-csi");
+    expect(said).toContainEqual(expect.stringMatching(/westcentralus offers no zone-redundant managed disks/));
+  });
+});
+
 describe("AksStorage", () => {
   it("locks the account down: HTTPS and TLS 1.2 only, no public blobs, no shared keys", () => {
     expect(one(dev, "azure-native:storage:StorageAccount").inputs).toMatchObject({
