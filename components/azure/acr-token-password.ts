@@ -3,12 +3,19 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * A password for an ACR token, generated once by ARM's `generateCredentials` action and kept in state
  * as a secret. azure-native models tokens but not their passwords (the value is read-only in the API
- * and only that action creates it), so this small dynamic resource fills the gap. The password is
- * stable across updates and has no expiry; replacing the resource, or the token, generates a new one.
+ * and only that action creates it), so this small dynamic resource fills the gap. The password
+ * expires after `passwordValidityDays`, and the first `pulumi up` in its last `renewBeforeDays` (every
+ * up pushes images with it) generates a new one, which `pulumi preview` shows as a replacement; so does
+ * a new token.
  */
 
-/** API version of the registry's token operations, the same the Token resource uses. */
-export const tokenApiVersion = "2024-11-01-preview";
+/** A GA API version of the registry's `generateCredentials` action (Microsoft.ContainerRegistry stable 2025-04-01). */
+export const tokenApiVersion = "2025-04-01";
+/** How long a generated password is valid. */
+export const passwordValidityDays = 90;
+/** How long before its expiry a password is renewed. */
+export const renewBeforeDays = 30;
+const dayMs = 86_400_000;
 const armEndpoint = "https://management.azure.com";
 
 export interface TokenPasswordRequest {
@@ -23,6 +30,8 @@ export interface TokenPasswordRequest {
 export interface TokenPassword {
   username: string;
   password: string;
+  /** When ACR stops accepting the password, as an ISO date-time. */
+  expiry: string;
 }
 
 type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{
@@ -89,25 +98,26 @@ async function finalResult(succeeded: HttpResponse, http: Fetch, headers: Record
 }
 
 /**
- * Calls `generateCredentials` for `password1` of the token, waits for the long-running operation ARM may
- * answer with, and returns the token's name and password. No expiry is asked for: the password lasts as
- * long as the token, and rotating it means replacing this resource.
+ * Calls `generateCredentials` for `password1` of the token, valid for `passwordValidityDays` from `now`,
+ * waits for the long-running operation ARM may answer with, and returns the token's name, the password
+ * and its expiry.
  */
-export async function generateTokenPassword(request: TokenPasswordRequest, http: Fetch = fetch, pollSeconds = 2): Promise<TokenPassword> {
+export async function generateTokenPassword(request: TokenPasswordRequest, http: Fetch = fetch, pollSeconds = 2, now = new Date()): Promise<TokenPassword> {
   const what = `generateCredentials for ${request.tokenId}`;
   const headers = { authorization: `Bearer ${request.accessToken}`, "content-type": "application/json" };
   const url = `${armEndpoint}${request.registryId}/generateCredentials?api-version=${tokenApiVersion}`;
-  const response = await http(url, { method: "POST", headers, body: JSON.stringify({ tokenId: request.tokenId, name: "password1" }) });
+  const expiry = new Date(now.getTime() + passwordValidityDays * dayMs).toISOString();
+  const response = await http(url, { method: "POST", headers, body: JSON.stringify({ tokenId: request.tokenId, name: "password1", expiry }) });
   const parsed = JSON.parse(await armActionResult(response, http, headers, what, pollSeconds)) as GeneratedCredentials & { properties?: GeneratedCredentials };
   const result = parsed.passwords ? parsed : (parsed.properties ?? {});
-  const password = result.passwords?.find((p) => p.name === "password1")?.value;
-  if (!result.username || !password) throw new Error(`${what} returned no password1`);
-  return { username: result.username, password };
+  const generated = result.passwords?.find((p) => p.name === "password1");
+  if (!result.username || !generated?.value) throw new Error(`${what} returned no password1`);
+  return { username: result.username, password: generated.value, expiry: generated.expiry ?? expiry };
 }
 
 interface GeneratedCredentials {
   username?: string;
-  passwords?: { name?: string; value?: string }[];
+  passwords?: { name?: string; value?: string; expiry?: string }[];
 }
 
 interface ProviderInputs extends TokenPasswordRequest {
@@ -115,16 +125,21 @@ interface ProviderInputs extends TokenPasswordRequest {
   tokenCreationDate?: string;
   username?: string;
   password?: string;
+  /** When the password in state expires; a state from before passwords expired has none. */
+  expiry?: string;
 }
 
 /**
- * Which inputs force a new password: another registry or token id, or a token re-created under the same
- * id (its creation date changes). The access token changes on every run and never does. A state written
+ * What forces a new password: another registry or token id, a token re-created under the same id (its
+ * creation date changes), or a password in its last `renewBeforeDays`, or one without an expiry (made
+ * before passwords expired). The access token changes on every run and never does. A state written
  * before the creation date was an input has none, and is taken as the same token.
  */
-export function tokenPasswordReplaces(olds: Partial<ProviderInputs>, news: Partial<ProviderInputs>): string[] {
+export function tokenPasswordReplaces(olds: Partial<ProviderInputs>, news: Partial<ProviderInputs>, now = new Date()): string[] {
   const replaces: string[] = (["registryId", "tokenId"] as const).filter((key) => olds[key] !== news[key]);
   if (olds.tokenCreationDate !== undefined && olds.tokenCreationDate !== news.tokenCreationDate) replaces.push("tokenCreationDate");
+  const expiry = olds.expiry === undefined ? Number.NaN : Date.parse(olds.expiry);
+  if (!(expiry - now.getTime() > renewBeforeDays * dayMs)) replaces.push("expiry");
   return replaces;
 }
 
@@ -163,12 +178,13 @@ export interface AcrTokenPasswordArgs {
 export class AcrTokenPassword extends pulumi.dynamic.Resource {
   declare readonly username: pulumi.Output<string>;
   declare readonly password: pulumi.Output<string>;
+  declare readonly expiry: pulumi.Output<string>;
 
   constructor(name: string, args: AcrTokenPasswordArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       provider,
       name,
-      { ...args, accessToken: pulumi.secret(args.accessToken), username: undefined, password: undefined },
+      { ...args, accessToken: pulumi.secret(args.accessToken), username: undefined, password: undefined, expiry: undefined },
       // replaceOnChanges says in the plan what the provider's diff does: a new token means a new password.
       { ...opts, additionalSecretOutputs: ["password"], replaceOnChanges: ["tokenCreationDate"] },
     );

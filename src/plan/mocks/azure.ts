@@ -167,7 +167,9 @@ function tokenPassword(name: string, inputs: Inputs, ctx: MockContext) {
   const tokenId = String(inputs.tokenId);
   const username = tokenId.split("/").pop() ?? "token";
   const password = `${ctx.suffix(`${name}/password/1`)}${ctx.suffix(`${name}/password/2`)}${ctx.suffix(`${name}/password/3`)}`;
-  return { id: `${tokenId}/passwords/password1`, state: { ...inputs, accessToken: undefined, username, password } };
+  // Valid for the provider's 90 days from the day the plan is made.
+  const expiry = new Date(Date.now() + 90 * 86_400_000).toISOString();
+  return { id: `${tokenId}/passwords/password1`, state: { ...inputs, accessToken: undefined, username, password, expiry } };
 }
 
 function userKubeconfig(clusterName: string, resourceGroupName: string, format: string | undefined, ctx: MockContext): string {
