@@ -3,6 +3,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice/index.j
 import * as managedidentity from "@pulumi/azure-native/managedidentity/index.js";
 import * as monitor from "@pulumi/azure-native/monitor/index.js";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import {
   addonProfile,
   addonProfiles,
@@ -99,6 +100,9 @@ export interface AksManagedClusterArgs {
   tags?: Record<string, string>;
 }
 
+/** How long a new control-plane identity's subnet role is given to propagate before AKS checks it. */
+export const identityRolePropagationWait = "120s";
+
 const defaultUpgrade = {
   channel: "patch",
   nodeOsChannel: "NodeImage",
@@ -129,6 +133,11 @@ export class AksManagedCluster extends pulumi.ComponentResource {
   readonly diagnostics: monitor.DiagnosticSetting;
   /** The association that makes Container Insights' agent on this cluster follow its data collection rule. */
   readonly containerInsights: monitor.DataCollectionRuleAssociation;
+  /**
+   * With a user-assigned control-plane identity, the wait between its subnet role and the cluster, which
+   * AKS checks at creation.
+   */
+  identityRolePropagation?: time.Sleep;
   /** Role assignments workloads need in place: the deployer's cluster role, network roles. */
   readonly roleAssignments: authorization.RoleAssignment[] = [];
   /** The deployer's AKS RBAC Cluster Admin role with Entra ID; the program's Kubernetes calls need it. */
@@ -187,7 +196,7 @@ export class AksManagedCluster extends pulumi.ComponentResource {
         // The autoscaler owns the node count; Pulumi writing it back would undo its work on every update.
         ignoreChanges: autoscaledCountPaths(args.systemPool.autoscaler !== undefined, "agentPoolProfiles[0].count"),
         // A user-assigned identity must hold its network role before AKS configures the subnet.
-        dependsOn: [...this.roleAssignments],
+        dependsOn: [...this.roleAssignments, ...(this.identityRolePropagation ? [this.identityRolePropagation] : [])],
       },
     );
 
@@ -246,12 +255,20 @@ export class AksManagedCluster extends pulumi.ComponentResource {
       { resourceName: `id-${args.clusterName}`, resourceGroupName: args.resourceGroupName, location: args.location, tags },
       { parent: this },
     );
-    this.roleAssignments.push(
-      new authorization.RoleAssignment(
-        `${name}-identity-network`,
-        { scope: args.nodeSubnetId, roleDefinitionId: role(roles.networkContributor), principalId: identity.principalId, principalType: "ServicePrincipal" },
-        { parent: this },
-      ),
+    const network = new authorization.RoleAssignment(
+      `${name}-identity-network`,
+      { scope: args.nodeSubnetId, roleDefinitionId: role(roles.networkContributor), principalId: identity.principalId, principalType: "ServicePrincipal" },
+      { parent: this },
+    );
+    this.roleAssignments.push(network);
+    // AKS checks the identity's rights on the subnet when it creates the cluster, and a new assignment
+    // takes a while to reach the check (Azure documents up to 10 minutes for RBAC in general); ARM
+    // offers no way to ask whether another principal's role is in effect yet, so the cluster waits.
+    // A new assignment (a new identity or subnet) waits again; nothing waits on destroy.
+    this.identityRolePropagation = new time.Sleep(
+      `${name}-identity-network-propagation`,
+      { createDuration: identityRolePropagationWait, triggers: { roleAssignmentId: network.id } },
+      { parent: this },
     );
     return { resource: identity, profile: { type: containerservice.ResourceIdentityType.UserAssigned, userAssignedIdentities: [identity.id] } };
   }

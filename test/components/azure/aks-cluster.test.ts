@@ -186,6 +186,17 @@ describe("AksCluster identity and access", () => {
     expect(cluster(options).dependencies).toContain(network.urn);
   });
 
+  it("gives a user-assigned identity's new subnet role time to propagate before AKS checks it, and waits again for a new one", () => {
+    const network = one(options, roleAssignment, "-identity-network");
+    const wait = one(options, "time:index/sleep:Sleep");
+    expect(wait.inputs).toMatchObject({ createDuration: "120s", triggers: { roleAssignmentId: network.id } });
+    expect(wait.inputs.destroyDuration).toBeUndefined();
+    expect(wait.dependencies).toContain(network.urn);
+    expect(cluster(options).dependencies).toContain(wait.urn);
+    // A system-assigned identity gets its role after the cluster exists: nothing to wait for.
+    expect(all(dev, "time:index/sleep:Sleep")).toEqual([]);
+  });
+
   it("warns in production while the API server accepts every address, and not where it is restricted", async () => {
     expect(warnings.prod.filter((message) => message.includes("any address"))).toEqual([]);
     const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue(undefined);
