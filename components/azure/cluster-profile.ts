@@ -40,8 +40,8 @@ export function systemPoolProfile(pool: SystemPoolOptions, vnetSubnetID: pulumi.
 
 /** Azure CNI, flat or overlay, with the chosen policy engine. */
 export function networkProfile(options: ClusterNetworkOptions): NetworkProfile {
+  // Cilium enforces policy as the dataplane: AKS refuses one without the other.
   const cilium = options.policy === "cilium";
-  if (cilium && !options.overlay) throw new Error("network policy cilium needs the overlay (networkDataplane cilium)");
   return {
     networkPlugin: "azure",
     ...(options.overlay ? { networkPluginMode: "overlay", podCidr: options.podCidr } : {}),

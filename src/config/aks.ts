@@ -90,7 +90,7 @@ export function aksConfig(ctx: ConfigContext) {
       }),
       aksNetworkOverlay: field.boolean({ default: prod }),
       aksPodCidr: field.cidr({ default: "10.244.0.0/16" }),
-      aksNetworkPolicy: field.oneOf<(typeof networkPolicies)[number]>(networkPolicies, { default: prod ? "cilium" : "azure" }),
+      aksNetworkPolicy: field.optionalOneOf(networkPolicies),
       aksVirtualNodes: field.boolean({ default: false }),
       aksVirtualNodesSubnetCidr: field.cidr({ default: "10.10.16.0/24" }),
       aksNodeCount: field.integer({ min: 1, max: 100, default: 3 }),
@@ -159,7 +159,7 @@ export function aksConfig(ctx: ConfigContext) {
       aksLogRetentionDays: field.integer({ min: 30, max: 730, default: prod ? 90 : 30 }),
       aksKeyVaultSoftDeleteDays: field.integer({ min: 7, max: 90, default: prod ? 90 : 7 }),
       aksKeyVaultPurgeProtection: field.boolean({ default: prod }),
-      aksStorageAccount: field.boolean({ default: true }),
+      aksStorageAccount: field.boolean({ default: false }),
     },
     (v, report): AksSettings => {
       checkNetwork(v, report);
@@ -189,7 +189,7 @@ export function aksConfig(ctx: ConfigContext) {
           dnsServiceIp: v.aksDnsServiceIp,
           overlay: v.aksNetworkOverlay,
           podCidr: v.aksNetworkOverlay ? v.aksPodCidr : undefined,
-          policy: v.aksNetworkPolicy,
+          policy: networkPolicyOf(v),
           virtualNodesSubnetCidr: v.aksVirtualNodes ? v.aksVirtualNodesSubnetCidr : undefined,
         },
         systemPool: {
@@ -240,9 +240,18 @@ interface NetworkValues {
   aksDnsServiceIp: string;
   aksNetworkOverlay: boolean;
   aksPodCidr: string;
-  aksNetworkPolicy: (typeof networkPolicies)[number];
+  aksNetworkPolicy: (typeof networkPolicies)[number] | undefined;
   aksVirtualNodes: boolean;
   aksVirtualNodesSubnetCidr: string;
+}
+
+/**
+ * Cilium (Azure CNI Powered by Cilium) wherever AKS runs it, which is every Azure CNI mode: overlay,
+ * pod subnet, and the node subnet of flat CNI (GA since 2025). Azure's own policy manager (NPM) retires
+ * on Linux on 2028-09-30. Virtual nodes keep NPM: the ACI connector is documented with it alone.
+ */
+export function networkPolicyOf(v: Pick<NetworkValues, "aksNetworkPolicy" | "aksVirtualNodes">): (typeof networkPolicies)[number] {
+  return v.aksNetworkPolicy ?? (v.aksVirtualNodes ? "azure" : "cilium");
 }
 
 function checkNetwork(v: NetworkValues, report: ReportProblem): void {
@@ -266,9 +275,6 @@ function checkNetwork(v: NetworkValues, report: ReportProblem): void {
     if (cidrsOverlap(pods, vnet) || cidrsOverlap(pods, services)) {
       report("aksPodCidr", `a block that overlaps neither aksVnetCidr (${v.aksVnetCidr}) nor aksServiceCidr (${v.aksServiceCidr})`);
     }
-  }
-  if (v.aksNetworkPolicy === "cilium" && !v.aksNetworkOverlay) {
-    report("aksNetworkPolicy", "azure, calico or none while aksNetworkOverlay is false: cilium needs the overlay (networkDataplane cilium)");
   }
   if (v.aksVirtualNodes) {
     if (v.aksNetworkOverlay) {

@@ -95,6 +95,11 @@ export const field = {
     });
   },
 
+  /** One of `values`, or unset, so that its default can depend on other keys. */
+  optionalOneOf<const T extends string>(values: readonly T[]): Field<T | undefined> {
+    return optionalField((raw) => values.find((v) => v === raw), `one of ${values.join(", ")}`);
+  },
+
   cidr(options: { default?: string } = {}): Field<string> {
     return rawField((raw) => (parseCidr(raw) ? raw : undefined), {
       ...options,

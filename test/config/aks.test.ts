@@ -34,7 +34,8 @@ describe("AKS config defaults", () => {
   it("keeps dev to the seed demo at the lowest cost", () => {
     const dev = aks("dev");
     expect(dev.systemPool).toMatchObject({ count: 3, vmSize: "Standard_B2ms", zones: [], autoscaler: undefined, criticalAddonsOnly: false });
-    expect(dev.network).toMatchObject({ overlay: false, podCidr: undefined, policy: "azure" });
+    expect(dev.network).toMatchObject({ overlay: false, podCidr: undefined, policy: "cilium" });
+    expect(aks("dev", { aksVirtualNodes: "true" }).network.policy).toBe("azure");
     expect(dev).toMatchObject({ skuTier: "Free", registrySku: "Basic", logRetentionDays: 30, azurePolicy: false, userPools: [] });
     expect(dev.access).toMatchObject({ entraId: false, disableLocalAccounts: false });
     expect(dev.keyVault).toEqual({ softDeleteRetentionDays: 7, purgeProtection: false });
@@ -77,7 +78,6 @@ describe("AKS config errors", () => {
   it.each([
     ["an overlapping pod CIDR", { aksNetworkOverlay: "true", aksPodCidr: "10.10.128.0/17" }, "aksPodCidr", /overlaps neither aksVnetCidr \(10\.10\.0\.0\/16\)/],
     ["a pod CIDR over the services", { aksNetworkOverlay: "true", aksPodCidr: "10.0.0.0/8" }, "aksPodCidr", /aksServiceCidr/],
-    ["cilium without the overlay", { aksNetworkPolicy: "cilium" }, "aksNetworkPolicy", /cilium needs the overlay/],
     ["an unknown policy", { aksNetworkPolicy: "weave" }, "aksNetworkPolicy", /one of azure, calico, cilium, none/],
     ["virtual nodes with the overlay", { aksVirtualNodes: "true", aksNetworkOverlay: "true" }, "aksVirtualNodes", /flat Azure CNI/],
     ["a virtual nodes subnet over the node subnet", { aksVirtualNodes: "true", aksVirtualNodesSubnetCidr: "10.10.1.0/24" }, "aksVirtualNodesSubnetCidr", /not overlap aksNodeSubnetCidr/],

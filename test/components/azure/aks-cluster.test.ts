@@ -72,8 +72,16 @@ describe("AksCluster network", () => {
     expect(pool?.vnetSubnetID).toBe(subnet.outputs.id ?? subnet.id);
   });
 
-  it("uses flat Azure CNI with the azure policy in dev, overlay with Cilium in prod", () => {
-    expect(cluster(dev).inputs.networkProfile).toMatchObject({ networkPlugin: "azure", networkPolicy: "azure", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" });
+  it("uses flat Azure CNI in dev and the overlay in prod, both powered by Cilium; virtual nodes keep Azure NPM", () => {
+    expect(cluster(dev).inputs.networkProfile).toMatchObject({
+      networkPlugin: "azure",
+      networkDataplane: "cilium",
+      networkPolicy: "cilium",
+      serviceCidr: "10.0.0.0/16",
+      dnsServiceIP: "10.0.0.10",
+    });
+    expect(cluster(options).inputs.networkProfile).toMatchObject({ networkPolicy: "azure" });
+    expect(at(cluster(options).inputs.networkProfile, "networkDataplane")).toBeUndefined();
     expect(at(cluster(dev).inputs.networkProfile, "networkPluginMode")).toBeUndefined();
     expect(cluster(prod).inputs.networkProfile).toMatchObject({
       networkPlugin: "azure",
@@ -465,8 +473,15 @@ describe("storage for Redis", () => {
 });
 
 describe("AksStorage", () => {
-  it("locks the account down: HTTPS and TLS 1.2 only, no public blobs, no shared keys", () => {
-    expect(one(dev, "azure-native:storage:StorageAccount").inputs).toMatchObject({
+  it("is off unless asked for, since nothing on the platform uses it", () => {
+    expect(all(dev, "azure-native:storage:StorageAccount")).toEqual([]);
+    expect(all(prod, "azure-native:storage:StorageAccount")).toEqual([]);
+  });
+
+  it("locks the account down: HTTPS and TLS 1.2 only, no public blobs, no shared keys", async () => {
+    const withStorage = await captureStack("dev-aks", { aksStorageAccount: "true" });
+    const prodStorage = await captureStack("prod-aks", { aksStorageAccount: "true" }, { offline: true });
+    expect(one(withStorage, "azure-native:storage:StorageAccount").inputs).toMatchObject({
       kind: "StorageV2",
       sku: { name: "Standard_LRS" },
       enableHttpsTrafficOnly: true,
@@ -474,7 +489,7 @@ describe("AksStorage", () => {
       allowBlobPublicAccess: false,
       allowSharedKeyAccess: false,
     });
-    expect(one(prod, "azure-native:storage:StorageAccount").inputs.sku).toEqual({ name: "Standard_ZRS" });
+    expect(one(prodStorage, "azure-native:storage:StorageAccount").inputs.sku).toEqual({ name: "Standard_ZRS" });
   });
 });
 
