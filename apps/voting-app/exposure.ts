@@ -11,6 +11,11 @@ import { objectMeta, type AppContext } from "./context.js";
 export const loadBalancerTimeoutSeconds = 600;
 /** An ALB takes several minutes to provision and register ip targets: more than the default. */
 export const albIngressTimeoutSeconds = 900;
+/**
+ * The ALB's idle timeout, AWS's default made explicit: the front end keeps idle connections open
+ * longer than this, so the ALB never reuses a connection the target is closing (a 502).
+ */
+export const albIdleTimeoutSeconds = 60;
 
 /**
  * A DNS label for the front end's public IP: `<stack>-<namespace>-<hash>`, lowercase, at most 63
@@ -129,6 +134,7 @@ export class PublicEndpoint extends pulumi.ComponentResource {
           "alb.ingress.kubernetes.io/target-type": "ip",
           "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]),
           "alb.ingress.kubernetes.io/healthcheck-path": args.healthCheckPath,
+          "alb.ingress.kubernetes.io/load-balancer-attributes": `idle_timeout.timeout_seconds=${albIdleTimeoutSeconds}`,
           "pulumi.com/timeoutSeconds": String(albIngressTimeoutSeconds),
         }),
         spec: {

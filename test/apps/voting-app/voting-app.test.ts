@@ -328,6 +328,7 @@ describe("VotingApp on an ALB Ingress platform with Fargate (EKS-like), our own 
       "alb.ingress.kubernetes.io/target-type": "ip",
       "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80}]',
       "alb.ingress.kubernetes.io/healthcheck-path": "/healthz",
+      "alb.ingress.kubernetes.io/load-balancer-attributes": "idle_timeout.timeout_seconds=60",
       "pulumi.com/timeoutSeconds": "900",
     });
     expect(at(ingress, "spec.ingressClassName")).toBe("alb");

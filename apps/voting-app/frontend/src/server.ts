@@ -15,6 +15,16 @@ export interface FrontEnd {
   shutdown(): Promise<void>;
 }
 
+/**
+ * How long an idle keep-alive connection stays open: longer than the idle timeout of the load balancer
+ * in front (60 s on an AWS ALB, which keeps a pool of connections to its targets), so that the balancer,
+ * not this server, closes an idle connection, and never sends a request down one being closed (a 502).
+ * Node's default is 5 s.
+ */
+export const keepAliveTimeoutMs = 65_000;
+/** Above the keep-alive timeout, as Node needs it, so a request arriving just before the close is read whole. */
+export const headersTimeoutMs = 66_000;
+
 export async function startFrontEnd(config: Config, logger: Logger): Promise<FrontEnd> {
   const store = createVoteStore({
     redis: config.redis,
@@ -33,10 +43,8 @@ export async function startFrontEnd(config: Config, logger: Logger): Promise<Fro
   });
 
   const server = createServer({ keepAlive: true }, handler);
-  // Longer than the idle timeout of cloud load balancers (60 s on AWS ALB), so the balancer, not this
-  // server, closes idle connections and never sends a request down one being closed.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = headersTimeoutMs;
 
   // Answering 503 to the first requests only because the connection is a few milliseconds from ready
   // would be needless; but a Redis that is down must not keep the server (and /healthz) from starting.
