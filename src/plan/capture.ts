@@ -36,6 +36,8 @@ export interface CapturedResource {
   customTimeouts?: { create?: string; update?: string; delete?: string };
   /** What a component passed to `registerOutputs`; undefined if it never called it. */
   registeredOutputs?: Properties;
+  /** Paths of the registered outputs that are Pulumi secrets (a component's kubeconfig, a password). */
+  secretRegisteredOutputs?: string[];
 }
 
 export interface StackOutput {
@@ -128,7 +130,11 @@ class CapturingMonitor extends MockMonitor {
   override registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: (err: unknown, response: unknown) => void): void {
     const resource = this.captured.get(req.getUrn());
     const raw = (req.getOutputs()?.toJavaScript() ?? {}) as Properties;
-    if (resource) resource.registeredOutputs = decodeProperties(raw, []) as Properties;
+    if (resource) {
+      const secrets: string[] = [];
+      resource.registeredOutputs = decodeProperties(raw, secrets) as Properties;
+      resource.secretRegisteredOutputs = secrets;
+    }
     if (resource?.type === rootStackType) this.stackOutputs = readStackOutputs(raw);
     super.registerResourceOutputs(req, callback);
   }

@@ -30,7 +30,14 @@ export function maskResource(resource: CapturedResource): CapturedResource {
   for (const path of [...resource.secretInputs, ...resource.additionalSecretOutputs]) {
     outputs = path === "(root)" ? secretMask : maskAt(outputs, splitPath(path));
   }
-  return { ...resource, inputs: inputs as Properties, outputs: outputs as Properties };
+  let registered: unknown = resource.registeredOutputs;
+  for (const path of resource.secretRegisteredOutputs ?? []) registered = path === "(root)" ? secretMask : maskAt(registered, splitPath(path));
+  return {
+    ...resource,
+    inputs: inputs as Properties,
+    outputs: outputs as Properties,
+    ...(registered === undefined ? {} : { registeredOutputs: registered as Properties }),
+  };
 }
 
 /** Stack outputs as `pulumi stack output` shows them: secrets masked. */

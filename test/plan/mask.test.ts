@@ -21,6 +21,17 @@ describe("secret masking", () => {
     expect(resource.inputs.kubeconfig).toBe("token");
   });
 
+  it("masks the secrets a component registers as its outputs, such as a kubeconfig or a password", () => {
+    const component = {
+      ...resource,
+      secretInputs: [],
+      additionalSecretOutputs: [],
+      registeredOutputs: { kubeconfig: "apiVersion: v1", url: "http://x", auth: { password: "p", name: "redis-auth" } },
+      secretRegisteredOutputs: ["kubeconfig", "auth.password"],
+    } as unknown as CapturedResource;
+    expect(maskResource(component).registeredOutputs).toEqual({ kubeconfig: secretMask, url: "http://x", auth: { password: secretMask, name: "redis-auth" } });
+  });
+
   it("masks secret stack outputs", () => {
     expect(maskOutputs({ url: { value: "http://x", secret: false }, kubeconfig: { value: "k", secret: true } })).toEqual({
       url: "http://x",
