@@ -100,6 +100,19 @@ describe("dependency edges", () => {
     }
   });
 
+  it("creates the cluster, the Fargate profile and each add-on after the IAM policies their roles act with, and deletes them first", () => {
+    for (const c of [dev, prod]) {
+      const attachmentsOf = (role: string) => all(c, T.attachment).filter((a) => a.name.includes(role)).map((a) => a.urn);
+      expect(one(c, T.cluster).dependencies).toEqual(expect.arrayContaining(attachmentsOf("-roles-cluster-")));
+      expect(one(c, T.fargate).dependencies).toEqual(expect.arrayContaining(attachmentsOf("-roles-fargate-")));
+      for (const name of ["vpc-cni", "aws-ebs-csi-driver"]) {
+        const irsa = attachmentsOf(`-${name}-irsa-`);
+        expect(irsa.length, name).toBeGreaterThan(0);
+        expect(addon(c, name).dependencies, name).toEqual(expect.arrayContaining(irsa));
+      }
+    }
+  });
+
   it("makes node groups and the Fargate profile wait for every private route and its association", () => {
     for (const c of [dev, prod]) {
       const egress = [...privateRoutes(c), ...all(c, T.routeTableAssociation).filter((a) => a.name.includes("-private-"))].map((r) => r.urn);

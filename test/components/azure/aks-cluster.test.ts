@@ -98,6 +98,8 @@ describe("AksCluster network", () => {
     expect(at(cluster(options).inputs.addonProfiles, "aciConnectorLinux")).toEqual({ enabled: true, config: { SubnetName: "snet-virtual-nodes" } });
     const aci = one(options, roleAssignment, "-aci-connector-network");
     expect(aci.inputs.scope).toBe(subnet.id);
+    // Azure writes one VNet's subnets one at a time: the second waits for the first.
+    expect(subnet.dependencies).toContain(one(options, "azure-native:network:Subnet", "-network-nodes").urn);
     expect(aci.inputs.roleDefinitionId).toMatch(new RegExp(`/roleDefinitions/${roles.networkContributor}$`));
     expect(all(dev, "azure-native:network:Subnet")).toHaveLength(1);
   });
