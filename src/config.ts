@@ -7,6 +7,7 @@ import { ConfigError, type ConfigProblem } from "./config/errors.js";
 import { eksConfig, type EksSettings } from "./config/eks.js";
 import { existingConfig, type ExistingSettings } from "./config/existing.js";
 import { field } from "./config/fields.js";
+import { policyNames } from "../policy/policies/names.js";
 import { defineFragment, type ConfigContext, type ConfigFragment, type Environment } from "./config/fragment.js";
 
 export { ConfigError } from "./config/errors.js";
@@ -31,6 +32,8 @@ export interface Settings {
   protect: boolean;
   /** Tags (labels) put on every cloud resource that takes them. */
   tags: Record<string, string>;
+  /** Policies of the policy pack the stack relaxes, by name, with the reason (dev only). */
+  policyWaivers: Record<string, string>;
   platform: PlatformSettings;
   app: AppSettings;
 }
@@ -50,8 +53,21 @@ function commonConfig(ctx: ConfigContext) {
       }),
       protect: field.boolean({ default: ctx.environment === "prod" }),
       tags: field.keyValueList({ default: {}, expected: "a list of name=value tags" }),
+      policyWaivers: field.keyValueList({ default: {}, expected: "a list of policy=reason entries, such as api-endpoint-restricted=workshop attendees connect from anywhere" }),
     },
-    (v) => v,
+    (v, report) => {
+      for (const [policy, reason] of Object.entries(v.policyWaivers)) {
+        if (!(policyNames as readonly string[]).includes(policy)) {
+          report("policyWaivers", `names of the policy pack's policies (${policyNames.join(", ")}); ${policy} is not one`);
+        } else if (reason.trim() === "") {
+          report("policyWaivers", `a reason for each waiver; ${policy} has none`);
+        }
+      }
+      if (ctx.environment === "prod" && Object.keys(v.policyWaivers).length > 0) {
+        report("policyWaivers", "an empty list in prod: only a dev stack may relax a policy");
+      }
+      return v;
+    },
   );
 }
 
@@ -123,6 +139,7 @@ export function loadSettings(source: ConfigSource = currentSource()): Settings {
     environment: common.environment,
     protect: common.protect,
     tags: common.tags,
+    policyWaivers: common.policyWaivers,
     platform: toPlatform(cloud, platform),
     app,
   };
