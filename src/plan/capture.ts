@@ -235,6 +235,18 @@ export async function attemptStack(
   overrides: Record<string, string | undefined> = {},
   options: StackRunOptions = {},
 ): Promise<CaptureAttempt & { examples: OfflineExample[] }> {
+  const { source, examples, secretKeys } = stackRunConfig(stack, overrides, options);
+  const { default: program } = (await import("../index.js")) as { default: StackProgram };
+  const run = () => program({ examples: source.examples });
+  const attempt = await attemptProgram(run, { project: source.project, stack, config: source.values, secretKeys });
+  return { ...attempt, examples };
+}
+
+/**
+ * The config a stack runs with: its file, the overrides (an undefined value removes the key) and, with
+ * `offline`, the plan's examples, named as such; what the program reads through `loadSettings`.
+ */
+export function stackRunConfig(stack: string, overrides: Record<string, string | undefined> = {}, options: StackRunOptions = {}) {
   const config = readStackConfig(stack);
   const full = (key: string) => (key.includes(":") ? key : `${config.project}:${key}`);
   const given = Object.fromEntries(Object.entries(overrides).filter((e): e is [string, string] => e[1] !== undefined));
@@ -244,10 +256,8 @@ export async function attemptStack(
   const values = { ...withoutRemoved.values };
   for (const example of examples) values[example.key] = example.value;
   for (const [key, value] of Object.entries(given)) values[full(key)] = value;
-  const { default: program } = (await import("../index.js")) as { default: StackProgram };
-  const run = () => program({ examples: [...examples.map((e) => e.key), ...(options.exampleKeys ?? []).map(full)] });
-  const attempt = await attemptProgram(run, { project: config.project, stack, config: values, secretKeys: config.secretKeys });
-  return { ...attempt, examples };
+  const exampleKeys = [...examples.map((e) => e.key), ...(options.exampleKeys ?? []).map(full)];
+  return { source: { project: config.project, stack, values, examples: exampleKeys }, examples, secretKeys: config.secretKeys };
 }
 
 /** Runs the real program for a stack file; rejects with the program's error, as `pulumi up` would fail. */

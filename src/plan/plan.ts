@@ -1,6 +1,7 @@
 import path from "node:path";
-import { ConfigError } from "../config.js";
-import { attemptStack } from "./capture.js";
+import { ConfigError, loadSettings } from "../config.js";
+import { attemptStack, stackRunConfig } from "./capture.js";
+import { analyzeInsights, writeInsightFiles } from "./insights/index.js";
 import { buildReport, renderDestroyOrder, renderReport, writePlanFiles, type PlanReport } from "./report.js";
 import { listStacks, projectRoot, StackFileError } from "./stack-config.js";
 
@@ -38,7 +39,12 @@ async function planStack(stack: string, overrides: Record<string, string>, outDi
   // examples, so that the plan is the same on every machine, fresh clones included.
   const { error, examples, ...capture } = await attemptStack(stack, overrides, { offline: true });
   if (error !== undefined) throw error;
-  const report = buildReport(capture, writePlanFiles(capture, outDir), examples);
+  const settings = loadSettings(stackRunConfig(stack, overrides, { offline: true }).source);
+  const { platform } = settings;
+  const region = platform.cloud === "azure" ? platform.aks.location : platform.cloud === "aws" ? platform.eks.region : "";
+  const insights = analyzeInsights(capture, { cloud: platform.cloud, region, waivers: settings.policyWaivers });
+  const files = [...writePlanFiles(capture, outDir), ...(await writeInsightFiles(capture, path.join(outDir, stack), insights, settings.policyWaivers))];
+  const report = buildReport(capture, files.map((f) => path.relative(process.cwd(), path.resolve(f))), examples, insights);
   if (!options.json) {
     console.log(options.destroy ? renderDestroyOrder(capture, report) : renderReport(capture, report));
     const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -49,8 +55,8 @@ async function planStack(stack: string, overrides: Record<string, string>, outDi
 
 /**
  * Plans the stacks asked for, one after another, and returns the exit code: 1 when a stack has bad
- * config, no stack file, a Kubernetes object that breaks the rules, or an order that breaks a lifecycle
- * rule; 0 otherwise.
+ * config, no stack file, a Kubernetes object that breaks the rules, an order that breaks a lifecycle
+ * rule, or a policy finding no waiver covers; 0 otherwise.
  */
 export async function runPlan(options: PlanOptions): Promise<number> {
   const stacks = options.all ? listStacks() : [options.stack];
@@ -61,7 +67,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     try {
       const report = await planStack(stack, parseOverrides(options.config), outDir, options);
       reports.push(report);
-      failed ||= report.violations.length > 0 || report.lifecycle.violations.length > 0;
+      failed ||= report.violations.length > 0 || report.lifecycle.violations.length > 0 || report.policy.findings.some((f) => f.waivedBy === null);
     } catch (err) {
       failed = true;
       if (!isUserError(err)) throw err;

@@ -2,12 +2,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import type { Capture } from "./capture.js";
+import type { Insights } from "./insights/index.js";
+import { renderInsights } from "./insights/render.js";
 import { analyzeLifecycle, describeLifecycle, renderWaves, type Lifecycle } from "./lifecycle/index.js";
 import { describeObject, kubernetesObjects, type KubeObject } from "./manifests.js";
 import { maskOutputs, maskResource, secretMask } from "./mask.js";
 import type { OfflineExample } from "./offline-examples.js";
 import { formatViolations, validateObjects, type Violation } from "./validate/index.js";
-import { countByType, renderDependencyGraph, renderTree } from "./tree.js";
+import { countByType, renderTree } from "./tree.js";
 
 /** What the plan found for one stack. */
 export interface PlanReport {
@@ -22,6 +24,13 @@ export interface PlanReport {
   examples: { key: string; value: string; label: string }[];
   /** The create and destroy order, and the lifecycle rules it breaks; the plan fails when it breaks any. */
   lifecycle: Lifecycle;
+  /** How long `pulumi up` takes: the chain of resources that wait on each other. */
+  criticalPath: Insights["criticalPath"];
+  /** How long `pulumi destroy` takes, the same way. */
+  destroyPath: Insights["destroyPath"];
+  cost: Insights["cost"];
+  /** The policy pack's findings; the plan fails on any that no waiver covers. */
+  policy: Insights["policy"];
   files: string[];
 }
 
@@ -30,7 +39,7 @@ function maskedObjects(capture: Capture): KubeObject[] {
   return kubernetesObjects({ ...capture, resources: capture.resources.map(maskResource) });
 }
 
-/** Writes resources.json, manifests.yaml and graph.dot under `outDir/<stack>/`; secrets are masked. */
+/** Writes resources.json and manifests.yaml under `outDir/<stack>/`; secrets are masked. */
 export function writePlanFiles(capture: Capture, outDir: string): string[] {
   const dir = path.join(outDir, capture.stack);
   mkdirSync(dir, { recursive: true });
@@ -43,7 +52,6 @@ export function writePlanFiles(capture: Capture, outDir: string): string[] {
     "manifests.yaml": maskedObjects(capture)
       .map((object) => stringify(object, { lineWidth: 0 }))
       .join("---\n"),
-    "graph.dot": renderDependencyGraph(capture),
   };
   return Object.entries(files).map(([name, content]) => {
     const file = path.join(dir, name);
@@ -52,7 +60,7 @@ export function writePlanFiles(capture: Capture, outDir: string): string[] {
   });
 }
 
-export function buildReport(capture: Capture, files: string[], examples: readonly OfflineExample[] = []): PlanReport {
+export function buildReport(capture: Capture, files: string[], examples: readonly OfflineExample[], insights: Insights): PlanReport {
   return {
     stack: capture.stack,
     // A kubeconfig is a credential in general: the plan names it, and shows no value.
@@ -63,6 +71,10 @@ export function buildReport(capture: Capture, files: string[], examples: readonl
     kubernetesObjects: kubernetesObjects(capture).map(describeObject),
     violations: validateObjects(kubernetesObjects(capture)),
     lifecycle: analyzeLifecycle(capture),
+    criticalPath: insights.criticalPath,
+    destroyPath: insights.destroyPath,
+    cost: insights.cost,
+    policy: insights.policy,
     files,
   };
 }
@@ -95,6 +107,9 @@ export function renderReport(capture: Capture, report: PlanReport): string {
       ? `Kubernetes objects: ${report.kubernetesObjects.length}, all valid against the Kubernetes schema and our rules`
       : `Kubernetes objects: ${report.kubernetesObjects.length}, ${report.violations.length} violation(s):\n${formatViolations(report.violations)}`,
     describeLifecycle(report.lifecycle),
+    "",
+    renderInsights(report),
+    "",
     `Files: ${report.files.join(", ")}`,
   ].join("\n");
 }

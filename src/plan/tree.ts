@@ -40,12 +40,3 @@ export function countByType(capture: Capture): [string, number][] {
   for (const resource of capture.resources) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
-
-/** The dependency graph in Graphviz form: an edge from each resource to what it waits for. */
-export function renderDependencyGraph(capture: Capture): string {
-  const names = new Map(capture.resources.map((r) => [r.urn, `${r.type.split(":").pop()}/${r.name}`]));
-  const edges = capture.resources.flatMap((r) =>
-    r.dependencies.filter((d) => names.has(d)).map((d) => `  "${names.get(r.urn)}" -> "${names.get(d)}";`),
-  );
-  return [`digraph "${capture.stack}" {`, "  rankdir=LR;", ...edges, "}"].join("\n") + "\n";
-}

@@ -67,16 +67,32 @@ describe.concurrent("offline plan command", coldStart, () => {
     const resources = readFileSync(path.join(out, "dev-aks", "resources.json"), "utf8");
     expect(resources).toContain('"kubeconfig": "[secret]"');
     expect(readFileSync(path.join(out, "dev-aks", "graph.dot"), "utf8")).toMatch(/^digraph "dev-aks" \{/);
+    // The graph drawn by Graphviz, the critical path in red, and the same graph in Mermaid.
+    const svg = readFileSync(path.join(out, "dev-aks", "graph.svg"), "utf8");
+    expect(svg).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*ManagedCluster[\s\S]*#c0392b/);
+    expect(readFileSync(path.join(out, "dev-aks", "graph.mmd"), "utf8")).toMatch(/^flowchart LR\n[\s\S]*:::critical/);
+    // The pack's config for a real preview relaxes exactly the stack's waivers.
+    expect(JSON.parse(readFileSync(path.join(out, "dev-aks", "policy-config.json"), "utf8"))).toEqual({
+      "api-endpoint-restricted": { enforcementLevel: "advisory" },
+      "local-accounts-disabled": { enforcementLevel: "advisory" },
+      "key-vault-purge-protection": { enforcementLevel: "advisory" },
+      "pod-security-restricted": { enforcementLevel: "advisory" },
+    });
   });
 
   it("plans every stack with --all, each valid", async () => {
     const result = await plan("--all", "--json", "--out", mkdtempSync(path.join(tmpdir(), "plan-")));
     expect(result.code).toBe(0);
+    type Path = { totalSeconds: number; serialSeconds: number; chain: { urn: string; type: string; seconds: number }[] };
     const reports = JSON.parse(result.stdout) as {
       stack: string;
       resourceCount: number;
       violations: unknown[];
       lifecycle: { createWaves: string[][]; destroyWaves: string[][]; violations: unknown[] };
+      criticalPath: Path;
+      destroyPath: Path;
+      cost: { currency: string; region: string; hourly: number; monthly: number; byType: { type: string; count: number; monthly: number }[]; unpriced: string[]; assumptions: string[]; pricesAsOf: string };
+      policy: { findings: { policy: string; urn: string; severity: string; message: string; waivedBy: string | null }[] };
     }[];
     expect(reports.map((r) => r.stack)).toEqual(["dev-aks", "dev-eks", "local", "prod-aks", "prod-eks"]);
     for (const report of reports) {
@@ -88,7 +104,25 @@ describe.concurrent("offline plan command", coldStart, () => {
       expect(new Set(created).size, report.stack).toBe(created.length);
       expect([...report.lifecycle.destroyWaves.flat()].sort(), report.stack).toEqual([...created].sort());
       expect(created.every((urn) => urn.startsWith(`urn:pulumi:${report.stack}::voting-platform::`))).toBe(true);
+      // The critical path is a chain of the stack's resources, whose times add up to the total.
+      for (const path of [report.criticalPath, report.destroyPath]) {
+        expect(path.chain.every((step) => created.includes(step.urn))).toBe(true);
+        expect(path.chain.reduce((sum, step) => sum + step.seconds, 0)).toBeCloseTo(path.totalSeconds);
+        expect(path.serialSeconds).toBeGreaterThanOrEqual(path.totalSeconds);
+      }
+      expect(report.cost).toMatchObject({ currency: "USD", pricesAsOf: expect.any(String) });
+      expect(report.cost.monthly).toBeCloseTo(report.cost.byType.reduce((sum, t) => sum + t.monthly, 0), 0);
+      // Findings the stack does not waive fail the plan; prod waives nothing, so has none.
+      expect(report.policy.findings.filter((f) => f.waivedBy === null), report.stack).toEqual([]);
+      if (report.stack.startsWith("prod-")) expect(report.policy.findings, report.stack).toEqual([]);
     }
+    const byStack = Object.fromEntries(reports.map((r) => [r.stack, r]));
+    // A cloud stack costs something, and takes longer than its longest resource.
+    for (const stack of ["dev-aks", "dev-eks", "prod-aks", "prod-eks"]) {
+      expect(byStack[stack]?.cost.hourly, stack).toBeGreaterThan(0.1);
+      expect(byStack[stack]?.criticalPath.totalSeconds, stack).toBeGreaterThan(300);
+    }
+    expect(byStack.local?.cost.monthly).toBe(0);
   });
 
   it("prints the destroy order with --destroy: the Ingress, and its ALB, go before the NAT gateways", async () => {
@@ -101,5 +135,19 @@ describe.concurrent("offline plan command", coldStart, () => {
     expect(waveOf(/Ingress vote-endpoint-ingress/)).toBeLessThan(waveOf(/NatGateway dev-eks-network-nat-0/));
     expect(waveOf(/NatGateway dev-eks-network-nat-0/)).toBeLessThan(waveOf(/Route dev-eks-network-public-internet/));
     expect(result.stdout).toMatch(/^Lifecycle: \d+ create waves, \d+ destroy waves; all \d+ lifecycle rules hold$/m);
+  });
+
+  it("ends a plan with how long up and destroy take, what the stack costs, and the policy table", async () => {
+    const result = await plan("--stack", "dev-eks", "--out", mkdtempSync(path.join(tmpdir(), "plan-")));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^pulumi up: about \d+ min \d\d s \(one after another it would be \d+ min \d\d s\)\n {4} +\d+ s {2}\S/m);
+    // The cluster does not wait for NAT: the NAT gateway is not on the critical path.
+    const upChain = result.stdout.split("pulumi up:")[1]?.split("pulumi destroy:")[0] ?? "";
+    expect(upChain).toMatch(/Cluster dev-eks-control-plane-cluster/);
+    expect(upChain).not.toMatch(/NatGateway/);
+    expect(result.stdout).toMatch(/^pulumi destroy: about /m);
+    expect(result.stdout).toMatch(/^Cost at list prices in eu-west-1 \(USD, prices of .*\): \$\d+\.\d\d an hour, \$\d+\.\d\d a month, \$\d+\.\d\d for a 4-hour workshop$/m);
+    expect(result.stdout).toMatch(/^Policy: \d+ finding\(s\), 0 not waived/m);
+    expect(result.stdout).toMatch(/^ {4}api-endpoint-restricted +high +Cluster dev-eks-control-plane-cluster +waived: policyWaivers \(/m);
   });
 });

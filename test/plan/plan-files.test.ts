@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { captureStack, type Capture, type CapturedResource } from "../../src/plan/capture.js";
+import { analyzeInsights, writeInsightFiles } from "../../src/plan/insights/index.js";
 import { writePlanFiles } from "../../src/plan/report.js";
 import { listStacks } from "../../src/plan/stack-config.js";
 
@@ -45,15 +46,17 @@ beforeAll(async () => {
 }, 120_000);
 
 describe.each(stacks)("the files the plan writes for %s", (stack) => {
-  it("hold no secret the program handles, in any file, manifests.yaml included", () => {
+  it("hold no secret the program handles, in any file, manifests.yaml included", async () => {
     const capture = captures.get(stack) as Capture;
     const known = secrets(capture);
     // The stack really handles secrets: kubeconfigs, Redis and push passwords.
     expect(known.length, stack).toBeGreaterThanOrEqual(2);
     const dir = mkdtempSync(path.join(tmpdir(), "plan-files-"));
     writePlanFiles(capture, dir);
+    const insights = analyzeInsights(capture, { cloud: "existing", region: "", waivers: {} });
+    await writeInsightFiles(capture, path.join(dir, stack), insights, {});
     const files = readdirSync(path.join(dir, stack));
-    expect(files).toEqual(expect.arrayContaining(["resources.json", "manifests.yaml", "graph.dot"]));
+    expect(files.sort()).toEqual(["graph.dot", "graph.mmd", "graph.svg", "manifests.yaml", "policy-config.json", "resources.json"]);
     for (const file of files) {
       const text = readFileSync(path.join(dir, stack, file), "utf8");
       const leaked = known.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1)));
