@@ -59,6 +59,31 @@ export type Exposure =
        * them the ALB and its security groups, before the controller goes away.
        */
       dependsOn: pulumi.Resource[];
+      /** HTTPS for the host name, with the annotations that add its listener, certificate and redirect. @default - HTTP only */
+      https?: { hostname: string; annotations: Record<string, string> };
+    }
+  | {
+      /**
+       * A Gateway API Gateway, served by a controller that programs a cloud load balancer of the
+       * platform's (AKS with Application Gateway for Containers), over HTTPS with a redirect from HTTP.
+       */
+      kind: "gateway";
+      gatewayClassName: string;
+      /** Annotations and addresses that tie the Gateway to the platform's load balancer. */
+      annotations: pulumi.Output<Record<string, string>>;
+      addresses: pulumi.Output<{ type: string; value: string }[]>;
+      /** The load balancer's DNS name: the host name users open is a CNAME to it. */
+      address: pulumi.Output<string>;
+      hostname: string;
+      /** The certificate, fetched from the secret store into a TLS Secret by pods that mount it. */
+      certificate: {
+        provider: "azure";
+        /** Provider parameters for its SecretProviderClass, without `objects`. */
+        parameters: pulumi.Output<Record<string, string>>;
+        objectName: string;
+      };
+      /** The controller and what it acts with; Gateways and routes go before them. */
+      dependsOn: pulumi.Resource[];
     }
   | {
       /** A Service of the given type, for clusters without a cloud integration (kind, minikube). */

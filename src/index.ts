@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { VotingApp } from "../apps/voting-app/voting-app.js";
 import { currentSource, loadSettings } from "./config.js";
 import { createPlatform } from "./platform.js";
@@ -11,6 +12,9 @@ export default async function program(options: { examples?: readonly string[] } 
   const settings = loadSettings(currentSource(options.examples));
   const platform = await createPlatform(settings);
   const { app } = settings;
+  if (settings.environment === "prod" && !app.https && settings.platform.cloud !== "existing") {
+    await pulumi.log.warn("appCertificate is unset: the prod app is served over plain HTTP; set appCertificate and appHostname to serve it on HTTPS");
+  }
   const votingApp = new VotingApp("vote", {
     target: platform.target,
     namespace: app.namespace,

@@ -34,6 +34,15 @@ async function aksPlatform(settings: Settings, aks: AksSettings): Promise<Platfo
     protect: settings.protect,
     // The app's own namespace: the pods that mount its Key Vault secrets run there, as this account.
     secretsReader: { namespace: settings.app.namespace, serviceAccountName: "secrets-reader" },
+    https:
+      settings.app.https?.cloud === "azure"
+        ? {
+            hostname: settings.app.https.hostname,
+            certificateName: settings.app.https.certificateName,
+            keyVaultId: settings.app.https.keyVaultId,
+            keyVaultName: settings.app.https.keyVaultName,
+          }
+        : undefined,
     tags: settings.tags,
   });
   return { target: cluster.target, outputs: cluster.outputs };
@@ -85,6 +94,7 @@ async function eksPlatform(settings: Settings, eks: EksSettings): Promise<Platfo
     publicSubnetCidrs: eks.network.publicSubnetCidrs,
     privateSubnetCidrs: eks.network.privateSubnetCidrs,
     natGateways: eks.network.natGateways,
+    vpcEndpoints: eks.network.vpcEndpoints,
     nodeGroups: eks.nodeGroups,
     publicAccess: eks.endpoint.publicAccess,
     publicAccessCidrs: eks.endpoint.publicAccessCidrs,
@@ -95,7 +105,9 @@ async function eksPlatform(settings: Settings, eks: EksSettings): Promise<Platfo
     addonVersions: eks.addonVersions,
     // The app's own namespace: its pods labelled for Fargate run there.
     fargateNamespace: settings.app.namespace,
+    fargateLogging: eks.logging.fargate,
     lbControllerReplicas: eks.lbControllerReplicas,
+    https: settings.app.https?.cloud === "aws" ? { certificateArn: settings.app.https.certificateArn, hostname: settings.app.https.hostname } : undefined,
     disposable: dev,
     protect: settings.protect,
     tags: settings.tags,

@@ -12,6 +12,11 @@ export const loadBalancerTimeoutSeconds = 600;
 /** An ALB takes several minutes to provision and register ip targets: more than the default. */
 export const albIngressTimeoutSeconds = 900;
 /**
+ * How long `pulumi up` waits for the Gateway to be programmed: the controller writes the gateway's
+ * configuration in a minute or two once the certificate's Secret is there.
+ */
+export const gatewayTimeoutSeconds = 900;
+/**
  * The ALB's idle timeout, AWS's default made explicit: the front end keeps idle connections open
  * longer than this, so the ALB never reuses a connection the target is closing (a 502).
  */
@@ -64,12 +69,20 @@ export interface PublicEndpointArgs {
   readonly healthCheckPath: string;
   /** The DNS label of the public IP, where the platform offers labels. */
   readonly dnsLabel: pulumi.Input<string>;
+  /**
+   * The TLS Secret a `gateway` exposure's HTTPS listener serves, synced from the platform's store.
+   * @default - required with a `gateway` exposure, unused otherwise
+   */
+  readonly tlsSecretName?: pulumi.Output<string>;
 }
 
 /**
  * The front end's public entry, chosen by the platform's exposure, never by its cloud:
  * - `loadBalancerService`: a LoadBalancer Service with a DNS label, at `http://<label>.<domain>`;
- * - `albIngress`: a ClusterIP Service and an internet-facing ALB Ingress with ip targets;
+ * - `albIngress`: a ClusterIP Service and an internet-facing ALB Ingress with ip targets, on HTTPS
+ *   with a redirect from HTTP when the platform has a certificate;
+ * - `gateway`: a ClusterIP Service, a Gateway with HTTP and HTTPS listeners for the host name, a route
+ *   that redirects HTTP to HTTPS, and one that sends HTTPS to the Service, at `https://<hostname>`;
  * - `service`: a Service of the configured type, at its load balancer or `http://<nodeHost>:<nodePort>`.
  */
 export class PublicEndpoint extends pulumi.ComponentResource {
@@ -85,6 +98,9 @@ export class PublicEndpoint extends pulumi.ComponentResource {
         break;
       case "albIngress":
         this.url = this.createAlbIngress(name, args, exposure);
+        break;
+      case "gateway":
+        this.url = this.createGateway(name, args, exposure);
         break;
       case "service":
         this.url = this.createService(name, args, exposure);
@@ -136,11 +152,14 @@ export class PublicEndpoint extends pulumi.ComponentResource {
           "alb.ingress.kubernetes.io/healthcheck-path": args.healthCheckPath,
           "alb.ingress.kubernetes.io/load-balancer-attributes": `idle_timeout.timeout_seconds=${albIdleTimeoutSeconds}`,
           "pulumi.com/timeoutSeconds": String(albIngressTimeoutSeconds),
+          // The HTTPS listener, its certificate and policy, and the redirect replace the HTTP-only listener.
+          ...exposure.https?.annotations,
         }),
         spec: {
           ingressClassName: exposure.ingressClassName,
           rules: [
             {
+              ...(exposure.https ? { host: exposure.https.hostname } : {}),
               http: {
                 paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }],
               },
@@ -153,7 +172,84 @@ export class PublicEndpoint extends pulumi.ComponentResource {
       // controller still runs, so the VPC is not left with orphans that block its deletion.
       { parent: this, provider: ctx.provider, dependsOn: [...ctx.readiness, ...exposure.dependsOn] },
     );
-    return ingress.status.apply((status) => loadBalancerUrl(status?.loadBalancer));
+    const address = ingress.status.apply((status) => loadBalancerUrl(status?.loadBalancer));
+    const https = exposure.https;
+    // The certificate is for the host name, not the ALB's own: users open the name, a CNAME to the ALB.
+    return https ? address.apply(() => `https://${https.hostname}`) : address;
+  }
+
+  private createGateway(name: string, args: PublicEndpointArgs, exposure: Extract<Exposure, { kind: "gateway" }>): pulumi.Output<string> {
+    const { context: ctx } = args;
+    if (!args.tlsSecretName) throw new Error(`PublicEndpoint ${name}: a gateway exposure needs tlsSecretName, the Secret its HTTPS listener serves`);
+    const service = this.service(name, args, { type: "ClusterIP", ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] });
+    const opts = { parent: this, provider: ctx.provider, dependsOn: [...ctx.readiness, ...exposure.dependsOn] };
+    const hostname = exposure.hostname;
+    const gateway = new k8s.apiextensions.CustomResource(
+      `${name}-gateway`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: objectMeta(
+          ctx,
+          "vote-front",
+          "frontend",
+          exposure.annotations.apply((annotations) => ({
+            ...annotations,
+            // Created once the controller has programmed the gateway, not when the API server stores it.
+            "pulumi.com/waitFor": "condition=Programmed",
+            "pulumi.com/timeoutSeconds": String(gatewayTimeoutSeconds),
+          })),
+        ),
+        spec: {
+          gatewayClassName: exposure.gatewayClassName,
+          addresses: exposure.addresses,
+          listeners: [
+            { name: "http", protocol: "HTTP", port: 80, hostname, allowedRoutes: { namespaces: { from: "Same" } } },
+            {
+              name: "https",
+              protocol: "HTTPS",
+              port: 443,
+              hostname,
+              tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: args.tlsSecretName }] },
+              allowedRoutes: { namespaces: { from: "Same" } },
+            },
+          ],
+        },
+      },
+      // The controller removes the gateway's configuration when the Gateway goes: it must still run then.
+      opts,
+    );
+    const parent = (section: string) => [{ name: gateway.metadata.name, sectionName: section }];
+    new k8s.apiextensions.CustomResource(
+      `${name}-redirect-route`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: objectMeta(ctx, "vote-front-redirect", "frontend"),
+        spec: {
+          parentRefs: parent("http"),
+          hostnames: [hostname],
+          rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        },
+      },
+      opts,
+    );
+    const route = new k8s.apiextensions.CustomResource(
+      `${name}-route`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: objectMeta(ctx, "vote-front", "frontend"),
+        spec: {
+          parentRefs: parent("https"),
+          hostnames: [hostname],
+          rules: [{ backendRefs: [{ name: service.metadata.name, port: 80 }] }],
+        },
+      },
+      opts,
+    );
+    // Users open the host name, a CNAME to the gateway's frontend (the stack's appGatewayFqdn).
+    return pulumi.all([route.metadata.name, gateway.metadata.name]).apply(() => `https://${hostname}`);
   }
 
   private createService(name: string, args: PublicEndpointArgs, exposure: Extract<Exposure, { kind: "service" }>): pulumi.Output<string> {

@@ -74,6 +74,12 @@ export interface VoteFrontendArgs {
    */
   readonly waitFor?: pulumi.Resource[];
   /**
+   * More secret store volumes the pods mount so that the driver syncs their Secrets, such as the
+   * Gateway's certificate; mounted as the store's ServiceAccount, which `secret` names.
+   * @default []
+   */
+  readonly storeVolumes?: { volume: k8s.types.input.core.v1.Volume; volumeMount: k8s.types.input.core.v1.VolumeMount }[];
+  /**
    * CPU and memory for the front end container.
    * @default - requests 100m CPU and 128Mi, limits 500m CPU and 256Mi
    */
@@ -100,6 +106,9 @@ export class VoteFrontend extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
 
   constructor(name: string, args: VoteFrontendArgs, opts?: pulumi.ComponentResourceOptions) {
+    if ((args.storeVolumes ?? []).length > 0 && (!args.secret.serviceAccountName || args.fargatePodLabels)) {
+      throw new Error(`VoteFrontend ${name}: storeVolumes need pods on nodes, running as the secret store's ServiceAccount; the target offers neither`);
+    }
     if (args.choice === "own" && !args.registry) {
       throw new Error(`VoteFrontend ${name}: choice "own" needs a registry to push the image to; the target has none`);
     }
@@ -144,6 +153,10 @@ export class VoteFrontend extends pulumi.ComponentResource {
     ];
     // Fargate runs no DaemonSets, so no CSI driver: its pods read the synced Secret without mounting the store.
     const mountStore = args.secret.volume !== undefined && !onFargate;
+    const storeVolumes = [
+      ...(mountStore && args.secret.volume && args.secret.volumeMount ? [{ volume: args.secret.volume, volumeMount: args.secret.volumeMount }] : []),
+      ...(args.storeVolumes ?? []),
+    ];
     return new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -159,7 +172,7 @@ export class VoteFrontend extends pulumi.ComponentResource {
             metadata: { labels: { ...objectLabels(ctx.instance, "frontend"), ...args.fargatePodLabels } },
             spec: {
               automountServiceAccountToken: false,
-              ...(mountStore && args.secret.serviceAccountName ? { serviceAccountName: args.secret.serviceAccountName } : {}),
+              ...(storeVolumes.length > 0 && args.secret.serviceAccountName ? { serviceAccountName: args.secret.serviceAccountName } : {}),
               ...(own ? { securityContext: restrictedPodSecurityContext(ownImageUser) } : {}),
               ...(onFargate ? {} : { topologySpreadConstraints: this.spreadConstraints() }),
               containers: [
@@ -177,10 +190,10 @@ export class VoteFrontend extends pulumi.ComponentResource {
                   livenessProbe: own ? { httpGet: { path: "/healthz", port: "http" }, ...ownLiveness } : { httpGet: { path: "/", port: "http" }, ...sampleLiveness },
                   resources,
                   securityContext: own ? restrictedContainerSecurityContext() : baselineContainerSecurityContext(),
-                  volumeMounts: mountStore && args.secret.volumeMount ? [args.secret.volumeMount] : [],
+                  volumeMounts: storeVolumes.map((v) => v.volumeMount),
                 },
               ],
-              volumes: mountStore && args.secret.volume ? [args.secret.volume] : [],
+              volumes: storeVolumes.map((v) => v.volume),
             },
           },
         },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SecretStore } from "../../components/cluster-target.js";
 import { objectMeta, type AppContext } from "./context.js";
-import { objectLabels } from "./labels.js";
+import { objectLabels, type AppComponent } from "./labels.js";
 
 /** The Kubernetes Secret that holds the Redis password, and its key. */
 export const redisSecretName = "redis-auth";
@@ -96,41 +96,57 @@ export class RedisAuth extends pulumi.ComponentResource {
       },
       { parent: this, provider: context.provider },
     );
-    const providerClass = new k8s.apiextensions.CustomResource(
-      `${name}-provider-class`,
-      {
-        apiVersion: "secrets-store.csi.x-k8s.io/v1",
-        kind: "SecretProviderClass",
-        metadata: objectMeta(context, redisSecretName, "redis"),
-        spec: {
-          provider: store.provider,
-          parameters: pulumi.output(store.parameters).apply((parameters) => ({ ...parameters, objects: secretStoreObjects([objectName]) })),
-          secretObjects: [
-            {
-              secretName: redisSecretName,
-              type: "Opaque",
-              labels: objectLabels(context.instance, "redis"),
-              data: [{ objectName, key: redisSecretKey }],
-            },
-          ],
-        },
-      },
-      // The SecretProviderClass CRD comes with the platform's CSI driver add-on.
-      { parent: this, provider: context.provider, dependsOn: context.readiness },
-    );
-    const className = providerClass.metadata.name;
-    return {
-      // Pods name the synced Secret; taking the name through the class makes them wait for the class.
-      name: className.apply(() => redisSecretName),
-      key: redisSecretKey,
-      volume: {
-        name: secretStoreVolumeName,
-        csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: className } },
-      },
-      volumeMount: { name: secretStoreVolumeName, mountPath: secretStoreMountPath, readOnly: true },
-      serviceAccountName: account.metadata.name,
-    };
+    const mounted = secretStoreClass(this, `${name}-provider-class`, context, {
+      component: "redis",
+      provider: store.provider,
+      parameters: store.parameters,
+      secret: { name: redisSecretName, type: "Opaque", data: [{ objectName, key: redisSecretKey }] },
+      volumeName: secretStoreVolumeName,
+      mountPath: secretStoreMountPath,
+    });
+    return { name: mounted.secretName, key: redisSecretKey, volume: mounted.volume, volumeMount: mounted.volumeMount, serviceAccountName: account.metadata.name };
   }
+}
+
+/** A SecretProviderClass that syncs one Secret, and the CSI volume whose mount makes the driver sync it. */
+export interface SecretStoreClassArgs {
+  component: AppComponent;
+  provider: SecretStore["provider"];
+  /** Provider parameters, without `objects`, which are taken from the Secret's data. */
+  parameters: pulumi.Input<Record<string, string>>;
+  /** The Secret the driver syncs, named like the class, with each key from an object of the store. */
+  secret: { name: string; type: string; data: { objectName: string; key: string }[] };
+  volumeName: string;
+  mountPath: string;
+}
+
+export function secretStoreClass(parent: pulumi.Resource, name: string, context: AppContext, args: SecretStoreClassArgs) {
+  const objectNames = [...new Set(args.secret.data.map((d) => d.objectName))];
+  const providerClass = new k8s.apiextensions.CustomResource(
+    name,
+    {
+      apiVersion: "secrets-store.csi.x-k8s.io/v1",
+      kind: "SecretProviderClass",
+      metadata: objectMeta(context, args.secret.name, args.component),
+      spec: {
+        provider: args.provider,
+        parameters: pulumi.output(args.parameters).apply((parameters) => ({ ...parameters, objects: secretStoreObjects(objectNames) })),
+        secretObjects: [{ secretName: args.secret.name, type: args.secret.type, labels: objectLabels(context.instance, args.component), data: args.secret.data }],
+      },
+    },
+    // The SecretProviderClass CRD comes with the platform's CSI driver add-on.
+    { parent, provider: context.provider, dependsOn: context.readiness },
+  );
+  const className = providerClass.metadata.name;
+  return {
+    // Pods and Gateways name the synced Secret; taking the name through the class makes them wait for it.
+    secretName: className.apply(() => args.secret.name),
+    volume: {
+      name: args.volumeName,
+      csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: className } },
+    } satisfies k8s.types.input.core.v1.Volume,
+    volumeMount: { name: args.volumeName, mountPath: args.mountPath, readOnly: true } satisfies k8s.types.input.core.v1.VolumeMount,
+  };
 }
 
 /** The `objects` parameter of the Azure provider: a YAML array of the secrets to fetch, by name. */

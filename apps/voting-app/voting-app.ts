@@ -10,6 +10,7 @@ import { AppNetworkPolicies } from "./network-policy.js";
 import { podSecurityLabels } from "./pod-security.js";
 import { RedisBackend, storageSizePattern } from "./redis.js";
 import { RedisAuth } from "./secrets.js";
+import { TlsCertificate } from "./tls.js";
 
 export interface VotingAppArgs {
   /** The cluster to run on. Everything cloud-specific comes from it: provider, storage, exposure, registry, secrets. */
@@ -100,6 +101,8 @@ export class VotingApp extends pulumi.ComponentResource {
       { context, image: redisImage, storageClassName: target.storageClassName, storageSize: redisStorageSize, secret: auth.secret },
       { parent: this },
     );
+    const exposure = target.exposure;
+    const tls = exposure.kind === "gateway" ? new TlsCertificate(`${name}-tls`, { context, certificate: exposure.certificate }, { parent: this }) : undefined;
     const front = new VoteFrontend(
       `${name}-front`,
       {
@@ -113,6 +116,7 @@ export class VotingApp extends pulumi.ComponentResource {
         minReplicas: frontendReplicas,
         maxReplicas: frontendMaxReplicas,
         fargatePodLabels: target.fargate?.podLabels,
+        storeVolumes: tls ? [{ volume: tls.volume, volumeMount: tls.volumeMount }] : [],
         // The sample connects to Redis when it starts and exits if Redis does not answer; ours starts
         // unready. Waiting for the StatefulSet, which Pulumi reports created only once Redis answers an
         // authenticated PING, lets the first front ends start against a running Redis instead of
@@ -130,8 +134,9 @@ export class VotingApp extends pulumi.ComponentResource {
       `${name}-endpoint`,
       {
         context,
-        exposure: target.exposure,
+        exposure,
         podLabels: front.podLabels,
+        tlsSecretName: tls?.secretName,
         healthCheckPath: front.healthCheckPath,
         dnsLabel: args.dnsLabel ?? target.name.apply((cluster) => defaultDnsLabel(pulumi.getProject(), pulumi.getStack(), namespace, cluster)),
       },
@@ -193,6 +198,9 @@ function checkArgs(
   }
   if (!pinnedImagePattern.test(args.redisImage) || args.redisImage.endsWith(":latest")) {
     fail("redisImage", `must be pinned by version or digest, got ${JSON.stringify(args.redisImage)}`);
+  }
+  if (args.target.exposure.kind === "gateway" && (!args.target.secretStore || args.target.fargate)) {
+    fail("target", `exposes the app through a Gateway, whose certificate the front end mounts from a secret store; the ${args.target.kind} target has none`);
   }
   const store = args.target.secretStore?.serviceAccount;
   if (store && store.namespace !== args.namespace) {

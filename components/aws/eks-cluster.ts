@@ -10,6 +10,7 @@ import type { ClusterTarget } from "../cluster-target.js";
 import { ClusterRoles } from "./cluster-roles.js";
 import { ControlPlane } from "./control-plane.js";
 import { ecrRegistry } from "./ecr-registry.js";
+import { FargateLogging } from "./fargate-logging.js";
 import { FargateProfile } from "./fargate-profile.js";
 import { managedPolicies } from "./iam-policies.js";
 import { eksKubeconfig } from "./kubeconfig.js";
@@ -17,6 +18,7 @@ import { LoadBalancerController } from "./load-balancer-controller.js";
 import { ManagedAddon, type AddonVersionChoice } from "./managed-addon.js";
 import { NodeGroup } from "./node-group.js";
 import { Vpc } from "./vpc.js";
+import { VpcEndpoints } from "./vpc-endpoints.js";
 
 export interface EksClusterArgs {
   /** The EKS cluster's name, fixed up front: subnet tags and the Fargate role's trust name it before it exists. */
@@ -55,6 +57,12 @@ export interface EksClusterArgs {
   privateSubnetCidrs?: string[];
   /** One NAT gateway for the VPC, or one per AZ. @default "perAz" */
   natGateways?: "single" | "perAz";
+  /**
+   * VPC endpoints for the AWS APIs the nodes, Fargate pods and controllers call (`VpcEndpoints`), so
+   * that their traffic stays in the VPC instead of going through NAT.
+   * @default false
+   */
+  vpcEndpoints?: boolean;
   /** Managed node groups, created side by side. @default - one group `general` of 3 m6i.large (3 to 6) */
   nodeGroups?: NodeGroupSettings[];
   /** Whether the API server has a public endpoint. @default true */
@@ -80,6 +88,17 @@ export interface EksClusterArgs {
   addonVersionChoice?: AddonVersionChoice;
   /** The namespace whose Fargate-labelled pods run on Fargate. @default "vote" */
   fargateNamespace?: string;
+  /**
+   * Fargate pods' logs to CloudWatch (`FargateLogging`), kept for `logRetentionDays`.
+   * @default false
+   */
+  fargateLogging?: boolean;
+  /**
+   * HTTPS on the ALB with an ACM certificate of the cluster's region, for the host name users open
+   * (a CNAME to the ALB); HTTP redirects to it.
+   * @default - HTTP only
+   */
+  https?: { certificateArn: string; hostname: string };
   /** AWS Load Balancer Controller replicas. @default 2 */
   lbControllerReplicas?: number;
   /**
@@ -93,6 +112,13 @@ export interface EksClusterArgs {
   /** Tags on every AWS resource. @default {} */
   tags?: Record<string, string>;
 }
+
+/**
+ * The ALB's TLS policy: TLS 1.3 and 1.2 with restricted ciphers and hybrid post-quantum key exchange,
+ * the one ELB's guide recommends and its console's default. The API's own default, which the controller
+ * passes on unless told, is ELBSecurityPolicy-2016-08, with TLS 1.0.
+ */
+export const albTlsPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 /** Pods in the Fargate namespace with this label run on Fargate. */
 export const fargatePodLabels = { "voting-platform/compute": "fargate" } as const;
@@ -146,6 +172,24 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const endpoints = args.vpcEndpoints
+      ? new VpcEndpoints(
+          `${name}-endpoints`,
+          {
+            vpcId: vpc.vpcId,
+            vpcCidr: args.vpcCidr ?? "10.20.0.0/16",
+            region: args.region,
+            privateSubnetIds: vpc.privateSubnetIds,
+            privateRouteTableIds: vpc.privateRouteTableIds,
+            tags,
+          },
+          { parent: this },
+        )
+      : undefined;
+    // What runs in the private subnets reaches AWS through these: NAT, and the endpoints where they exist.
+    // Waiting for them also keeps them until the nodes, pods and the cloud objects their controllers
+    // delete (ALBs, volumes) are gone.
+    const privateEgress = [...vpc.privateEgress, ...(endpoints?.endpoints ?? [])];
     const controlPlane = new ControlPlane(
       `${name}-control-plane`,
       {
@@ -222,7 +266,7 @@ export class EksCluster extends pulumi.ComponentResource {
             labels: group.labels,
             taints: group.taints,
             // Side by side: each group waits for the network and the CNI, none for another group.
-            waitFor: [...roles.nodePolicies, ...vpc.privateEgress, vpcCni.addon, kubeProxy.addon],
+            waitFor: [...roles.nodePolicies, ...privateEgress, vpcCni.addon, kubeProxy.addon],
             tags,
           },
           { parent: this },
@@ -237,11 +281,26 @@ export class EksCluster extends pulumi.ComponentResource {
         subnetIds: vpc.privateSubnetIds,
         namespace: fargateNamespace,
         podLabels: { ...fargatePodLabels },
-        waitFor: [...roles.fargatePolicies, ...vpc.privateEgress],
+        waitFor: [...roles.fargatePolicies, ...privateEgress],
         tags,
       },
       { parent: this },
     );
+
+    const fargateLogging = args.fargateLogging
+      ? new FargateLogging(
+          `${name}-fargate-logging`,
+          {
+            clusterName: args.clusterName,
+            region: args.region,
+            podExecutionRole: roles.fargateRole,
+            provider,
+            retentionDays: args.logRetentionDays ?? 90,
+            tags,
+          },
+          { parent: this },
+        )
+      : undefined;
 
     // CoreDNS, the EBS CSI controller and the metrics server are Deployments: EKS reports them active
     // once they run on nodes.
@@ -286,7 +345,25 @@ export class EksCluster extends pulumi.ComponentResource {
       name: controlPlane.name,
       provider,
       kubeconfig,
-      exposure: { kind: "albIngress", ingressClassName: lbController.ingressClassName, dependsOn: [lbController.release] },
+      exposure: {
+        kind: "albIngress",
+        ingressClassName: lbController.ingressClassName,
+        dependsOn: [lbController.release],
+        ...(args.https
+          ? {
+              https: {
+                hostname: args.https.hostname,
+                annotations: {
+                  // Named, so the controller never looks certificates up in ACM, which has no VPC endpoint.
+                  "alb.ingress.kubernetes.io/certificate-arn": args.https.certificateArn,
+                  "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+                  "alb.ingress.kubernetes.io/ssl-redirect": "443",
+                  "alb.ingress.kubernetes.io/ssl-policy": albTlsPolicy,
+                },
+              },
+            }
+          : {}),
+      },
       storageClassName,
       registry,
       fargate: { podLabels: { ...fargatePodLabels } },
@@ -300,6 +377,7 @@ export class EksCluster extends pulumi.ComponentResource {
         // Pods made before the profile exists are scheduled on nodes and stay there; and on destroy the
         // profile must outlive the pods it runs.
         fargate.profile,
+        ...(fargateLogging?.readiness ?? []),
         lbController.release,
         storageClass,
       ],

@@ -104,6 +104,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           ingressClassConfig: { default: false },
           // We expose through Ingresses only; the Service webhook would take over every LoadBalancer Service.
           enableServiceMutatorWebhook: false,
+          // No Ingress of ours asks for Shield or WAF; left on, the controller asks Shield for its subscription on
+          // every reconcile, which fails from private subnets, since neither has a VPC endpoint.
+          enableShield: false,
+          enableWaf: false,
+          enableWafv2: false,
           ...(replicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),
         },
         timeout: timeoutSeconds,

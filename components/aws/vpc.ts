@@ -41,6 +41,8 @@ export class Vpc extends pulumi.ComponentResource {
    * the private subnets (nodes, Fargate pods) depends on these; the cluster's control plane does not.
    */
   readonly privateEgress: pulumi.Resource[];
+  /** The private subnets' route tables, one per subnet, in AZ order. */
+  readonly privateRouteTableIds: pulumi.Output<string>[];
 
   constructor(name: string, args: VpcArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:Vpc", name, {}, opts);
@@ -97,7 +99,9 @@ export class Vpc extends pulumi.ComponentResource {
 
     const publicEgress = this.createPublicRoutes(name, vpc, igw, publicSubnets, named);
     this.natGateways = this.createNatGateways(name, natGateways === "single" ? 1 : args.azCount, publicSubnets, publicEgress, named);
-    this.privateEgress = this.createPrivateRoutes(name, vpc, privateSubnets, named);
+    const privateRoutes = this.createPrivateRoutes(name, vpc, privateSubnets, named);
+    this.privateEgress = privateRoutes.egress;
+    this.privateRouteTableIds = privateRoutes.tables.map((t) => t.id);
 
     this.vpcId = vpc.id;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
@@ -158,11 +162,18 @@ export class Vpc extends pulumi.ComponentResource {
   }
 
   /** A route table per private subnet, each to its AZ's NAT gateway (or the single one). */
-  private createPrivateRoutes(name: string, vpc: ec2.Vpc, subnets: ec2.Subnet[], named: (role: string) => Record<string, string>): pulumi.Resource[] {
-    return subnets.flatMap((subnet, i) => {
+  private createPrivateRoutes(
+    name: string,
+    vpc: ec2.Vpc,
+    subnets: ec2.Subnet[],
+    named: (role: string) => Record<string, string>,
+  ): { tables: ec2.RouteTable[]; egress: pulumi.Resource[] } {
+    const tables: ec2.RouteTable[] = [];
+    const egress = subnets.flatMap((subnet, i) => {
       const nat = this.natGateways[i] ?? this.natGateways[0];
       if (!nat) throw new Error("no NAT gateway for the private subnets");
       const table = new ec2.RouteTable(`${name}-private-${i}-rt`, { vpcId: vpc.id, tags: named(`private-${i}`) }, { parent: this });
+      tables.push(table);
       const route = new ec2.Route(
         `${name}-private-${i}-nat`,
         { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
@@ -171,5 +182,6 @@ export class Vpc extends pulumi.ComponentResource {
       const association = new ec2.RouteTableAssociation(`${name}-private-${i}-rta`, { subnetId: subnet.id, routeTableId: table.id }, { parent: this });
       return [route, association];
     });
+    return { tables, egress };
   }
 }

@@ -3,6 +3,7 @@ import * as resources from "@pulumi/azure-native/resources/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ClusterTarget } from "../cluster-target.js";
+import { AksAppGateway } from "./app-gateway.js";
 import { AksClusterAccess } from "./cluster-access.js";
 import { offersZoneRedundantDisks, zonalStorageClass, zoneRedundantStorageClass, ZoneRedundantStorage } from "./disk-storage.js";
 import { AksManagedCluster } from "./cluster.js";
@@ -12,6 +13,7 @@ import { containerInsightsRuleName, dnsLabelDomain, globalName, localNames } fro
 import { AksNetwork } from "./network.js";
 import { AksNodePools } from "./node-pools.js";
 import { principalTypeOfToken } from "./principal.js";
+import { AksPrivateEndpoints, type PrivateEndpointTarget } from "./private-endpoints.js";
 import { AksRegistry } from "./registry.js";
 import type { AksSettings } from "./settings.js";
 import { AksStorage } from "./storage.js";
@@ -42,10 +44,27 @@ export interface AksClusterArgs {
    */
   secretsReader?: { namespace: string; serviceAccountName: string };
   /**
+   * HTTPS for the app, served by Application Gateway for Containers with a Key Vault certificate that
+   * the secrets reader is granted to fetch; HTTP on port 80 redirects to it.
+   * @default - HTTP only, through a LoadBalancer Service
+   */
+  https?: AksHttps;
+  /**
    * Tags on every Azure resource that takes them.
    * @default {}
    */
   tags?: Record<string, string>;
+}
+
+/** A Key Vault certificate for the app's host name. */
+export interface AksHttps {
+  /** The host name users open; a CNAME to the gateway's frontend makes it reach the app. */
+  hostname: string;
+  /** The certificate's name in its vault; fetched as a secret, which holds its key and chain. */
+  certificateName: string;
+  /** The vault's resource id and name. */
+  keyVaultId: string;
+  keyVaultName: string;
 }
 
 /**
@@ -62,7 +81,9 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly keyVault: AksKeyVault;
   readonly secretsReader: AksWorkloadIdentity;
   readonly storage?: AksStorage;
+  readonly privateEndpoints?: AksPrivateEndpoints;
   readonly access: AksClusterAccess;
+  readonly appGateway?: AksAppGateway;
   /** Zone-redundant disks for workloads, where the pools span zones and the region has them. */
   readonly zoneRedundantStorage?: ZoneRedundantStorage;
   readonly target: ClusterTarget;
@@ -101,6 +122,10 @@ export class AksCluster extends pulumi.ComponentResource {
         vnetCidr: settings.network.vnetCidr,
         nodeSubnetCidr: settings.network.nodeSubnetCidr,
         virtualNodesSubnetCidr: settings.network.virtualNodesSubnetCidr,
+        privateEndpointSubnetCidr: settings.network.privateEndpointSubnetCidr,
+        appGatewaySubnetCidr: args.https ? settings.network.appGatewaySubnetCidr : undefined,
+        securityGroups: settings.network.securityGroups,
+        natGateway: settings.network.outbound === "natGateway",
         tags,
       },
       { parent: this },
@@ -179,6 +204,7 @@ export class AksCluster extends pulumi.ComponentResource {
         kubeletObjectId: this.managedCluster.kubeletIdentity.objectId,
         sku: settings.registrySku,
         zoneRedundant: settings.registrySku === "Premium" && settings.systemPool.zones.length > 1,
+        privateAccess: settings.privateEndpoints,
         protect,
         tags,
       },
@@ -213,6 +239,7 @@ export class AksCluster extends pulumi.ComponentResource {
         reader: this.secretsReader,
         softDeleteRetentionDays: settings.keyVault.softDeleteRetentionDays,
         purgeProtection: settings.keyVault.purgeProtection,
+        privateAccess: settings.privateEndpoints,
         protect,
         tags,
       },
@@ -222,7 +249,28 @@ export class AksCluster extends pulumi.ComponentResource {
     if (settings.storageAccount) {
       this.storage = new AksStorage(
         `${name}-storage`,
-        { resourceGroupName, location, accountName: globalNameOf("storage"), sku: production ? "Standard_ZRS" : "Standard_LRS", tags },
+        {
+          resourceGroupName,
+          location,
+          accountName: globalNameOf("storage"),
+          sku: production ? "Standard_ZRS" : "Standard_LRS",
+          private: settings.privateEndpoints !== undefined,
+          tags,
+        },
+        { parent: this },
+      );
+    }
+
+    const endpointSubnet = this.network.privateEndpointSubnet;
+    if (settings.privateEndpoints && endpointSubnet) {
+      const targets: PrivateEndpointTarget[] = [
+        { name: "vault", resourceId: this.keyVault.vault.id, service: "vault" },
+        { name: "registry", resourceId: this.registry.registry.id, service: "registry" },
+        ...(this.storage ? [{ name: "blob", resourceId: this.storage.account.id, service: "blob" as const }] : []),
+      ];
+      this.privateEndpoints = new AksPrivateEndpoints(
+        `${name}-private-endpoints`,
+        { resourceGroupName, location, vnetId: this.network.vnet.id, subnetId: endpointSubnet.id, baseName: base, targets, tags },
         { parent: this },
       );
     }
@@ -252,18 +300,51 @@ export class AksCluster extends pulumi.ComponentResource {
       pulumi.log.warn(`${name}: ${location} offers no zone-redundant managed disks (data/azure-zrs-disk-regions.json); volumes stay in the zone they are made in`, this);
     }
 
+    const appGatewaySubnet = this.network.appGatewaySubnet;
+    if (args.https && appGatewaySubnet) {
+      this.appGateway = new AksAppGateway(
+        `${name}-app-gateway`,
+        {
+          resourceGroupName,
+          resourceGroupId: this.resourceGroup.id,
+          location,
+          subscriptionId: client.subscriptionId,
+          gatewayName: names.appGateway,
+          identityName: `id-${names.cluster}-alb-controller`,
+          subnetId: appGatewaySubnet.id,
+          oidcIssuerUrl: this.managedCluster.oidcIssuerUrl,
+          nodeResourceGroupId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${cluster.nodeResourceGroup}`,
+          provider: this.access.provider,
+          // Its images come from MCR, not the registry; but like every workload it goes before the private endpoints.
+          waitFor: [cluster, ...(this.nodePools?.pools ?? []), ...(this.privateEndpoints?.readiness ?? [])],
+          certificate: { keyVaultId: args.https.keyVaultId, readerPrincipalId: this.secretsReader.principalId },
+          tags,
+        },
+        { parent: this },
+      );
+    }
+
     this.target = {
       kind: "aks",
       name: cluster.name,
       provider: this.access.provider,
       kubeconfig: this.access.kubeconfig,
-      exposure: {
-        kind: "loadBalancerService",
-        dnsLabelAnnotation: "service.beta.kubernetes.io/azure-dns-label-name",
-        dnsLabelDomain: pulumi.output(dnsLabelDomain(location)),
-        // No extra annotations: an HTTP health-probe path would have to match every app's own path, and
-        // a wrong one takes every backend out of rotation. The default TCP probe is the safe choice.
-      },
+      exposure:
+        args.https && this.appGateway
+          ? this.appGateway.exposure({
+              hostname: args.https.hostname,
+              certificateName: args.https.certificateName,
+              keyVaultName: args.https.keyVaultName,
+              readerClientId: this.secretsReader.clientId,
+              tenantId: client.tenantId,
+            })
+          : {
+              kind: "loadBalancerService",
+              dnsLabelAnnotation: "service.beta.kubernetes.io/azure-dns-label-name",
+              dnsLabelDomain: pulumi.output(dnsLabelDomain(location)),
+              // No extra annotations: an HTTP health-probe path would have to match every app's own path, and
+              // a wrong one takes every backend out of rotation. The default TCP probe is the safe choice.
+            },
       storageClassName: this.zoneRedundantStorage ? zoneRedundantStorageClass : zonalStorageClass,
       registry: this.registry.target,
       secretStore: this.keyVault.secretStore,
@@ -276,6 +357,11 @@ export class AksCluster extends pulumi.ComponentResource {
         this.secretsReader.federation,
         this.keyVault.redisPasswordSecret,
         ...(this.zoneRedundantStorage ? [this.zoneRedundantStorage.storageClass] : []),
+        // Pods resolve the vault and the registry to their private endpoints only once these exist; before,
+        // the CSI driver's reads and the image pulls would meet the firewalls.
+        ...(this.privateEndpoints?.readiness ?? []),
+        // The app's reader of the certificate's vault, like its reader of the stack's own.
+        ...(this.appGateway ? [this.appGateway.certificateAccess] : []),
       ],
     };
 
@@ -286,6 +372,9 @@ export class AksCluster extends pulumi.ComponentResource {
       keyVaultUri: this.keyVault.vault.properties.vaultUri,
       workspaceId: this.monitoring.workspace.id,
       oidcIssuerUrl: this.managedCluster.oidcIssuerUrl,
+      ...(this.network.egressIp ? { egressIp: this.network.egressIp } : {}),
+      // The app's host name must be a CNAME to this.
+      ...(this.appGateway ? { appGatewayFqdn: this.appGateway.frontend.fqdn } : {}),
     };
     this.registerOutputs(this.outputs);
   }

@@ -9,7 +9,7 @@ type AddonProfile = containerservice.ManagedClusterAddonProfileArgs;
 type MaintenanceWindow = containerservice.MaintenanceWindowArgs;
 
 /** The cluster's network, as AKS sees it: the VNet and subnets are the network component's. */
-export type ClusterNetworkOptions = Pick<AksNetworkSettings, "serviceCidr" | "dnsServiceIp" | "overlay" | "podCidr" | "policy">;
+export type ClusterNetworkOptions = Pick<AksNetworkSettings, "serviceCidr" | "dnsServiceIp" | "overlay" | "podCidr" | "policy" | "outbound">;
 export type SystemPoolOptions = AksSystemPoolSettings;
 export type UserPoolOptions = AksUserPoolSettings;
 
@@ -50,7 +50,8 @@ export function networkProfile(options: ClusterNetworkOptions): NetworkProfile {
     serviceCidr: options.serviceCidr,
     dnsServiceIP: options.dnsServiceIp,
     loadBalancerSku: "standard",
-    outboundType: "loadBalancer",
+    // A NAT gateway of our own, on the node subnet before the cluster exists, as AKS requires.
+    outboundType: options.outbound === "natGateway" ? "userAssignedNATGateway" : "loadBalancer",
   };
 }
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { waitForAnswer, type Fetch, type WaitTiming } from "./http-wait.js";
 
 /**
  * Waits until a data-plane role on a Key Vault is in effect for the identity `pulumi up` runs as.
@@ -15,8 +16,6 @@ export const keyVaultApiVersion = "7.5";
 /** The audience of a Key Vault data-plane token in Azure's public cloud. */
 export const keyVaultTokenEndpoint = "https://vault.azure.net";
 
-type Fetch = (url: string, init?: { headers?: Record<string, string> }) => Promise<{ status: number; text(): Promise<string> }>;
-
 export interface DataPlaneProbe {
   /** The vault's URI, `https://<name>.vault.azure.net/`. */
   vaultUri: string;
@@ -24,43 +23,23 @@ export interface DataPlaneProbe {
   accessToken: string;
 }
 
-export interface ProbeTiming {
-  /** Seconds between tries. @default 10 */
-  intervalSeconds?: number;
-  /** Seconds before giving up; above Key Vault's documented 10 minutes. @default 900 */
-  timeoutSeconds?: number;
-  /** Waits between tries; tests pass one that does not. */
-  sleep?: (ms: number) => Promise<void>;
-}
-
 /**
  * Lists the vault's secrets until the answer is 200. 401 and 403 (the role has not reached the vault
- * yet), 404 and network errors (a new vault's name not yet in DNS) are tried again; anything else, or
- * no success before the timeout, fails with the last answer.
+ * yet, or its firewall rule has not), 404 and network errors (a new vault's name not yet in DNS) are
+ * tried again; anything else, or no success before the timeout (above Key Vault's documented 10
+ * minutes), fails with the last answer.
  */
-export async function waitForDataPlaneAccess(probe: DataPlaneProbe, http: Fetch = fetch, timing: ProbeTiming = {}): Promise<{ attempts: number }> {
-  const interval = (timing.intervalSeconds ?? 10) * 1000;
-  const deadline = (timing.timeoutSeconds ?? 900) * 1000;
-  const sleep = timing.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+export async function waitForDataPlaneAccess(probe: DataPlaneProbe, http?: Fetch, timing?: WaitTiming): Promise<{ attempts: number }> {
   const url = `${probe.vaultUri.replace(/\/$/, "")}/secrets?maxresults=1&api-version=${keyVaultApiVersion}`;
-  let last = "no answer";
-  for (let attempt = 1, waited = 0; ; attempt++, waited += interval) {
-    try {
-      const response = await http(url, { headers: { authorization: `Bearer ${probe.accessToken}` } });
-      if (response.status === 200) return { attempts: attempt };
-      last = `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`;
-      if (![401, 403, 404].includes(response.status)) break;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    if (waited + interval > deadline) break;
-    await sleep(interval);
+  try {
+    return await waitForAnswer({ url, headers: { authorization: `Bearer ${probe.accessToken}` }, done: [200], retry: [401, 403, 404] }, http, timing);
+  } catch (err) {
+    throw new Error(
+      `the deployer's data-plane role on ${probe.vaultUri} did not take effect (${err instanceof Error ? err.message : String(err)}). ` +
+        "Run pulumi up as the identity the role was granted to, and from where the vault's network rules let it in; " +
+        "without the role, pulumi destroy cannot delete the vault's secrets.",
+    );
   }
-  throw new Error(
-    `the deployer's data-plane role on ${probe.vaultUri} did not take effect (last answer: ${last}). ` +
-      "Run pulumi up as the identity the role was granted to, and from where the vault's network rules let it in; " +
-      "without the role, pulumi destroy cannot delete the vault's secrets.",
-  );
 }
 
 interface ProviderInputs extends DataPlaneProbe {

@@ -1,10 +1,12 @@
 import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as keyvault from "@pulumi/azure-native/keyvault/index.js";
+import type { keyvault as keyvaultInputs } from "@pulumi/azure-native/types/input.js";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SecretStore } from "../cluster-target.js";
 import { KeyVaultDataPlaneAccess, keyVaultTokenEndpoint } from "./key-vault-access.js";
 import { roleDefinitionId, roles } from "./naming.js";
+import type { PrivateAccess } from "./private-endpoints.js";
 import type { PrincipalType } from "./principal.js";
 import type { AksWorkloadIdentity } from "./workload-identity.js";
 
@@ -41,6 +43,11 @@ export interface AksKeyVaultArgs {
    */
   purgeProtection?: boolean;
   /**
+   * Reached through a private endpoint, and from these addresses only (`PrivateAccess`).
+   * @default - reachable from everywhere; RBAC alone decides
+   */
+  privateAccess?: PrivateAccess;
+  /**
    * Protect the vault from deletion.
    * @default false
    */
@@ -50,6 +57,19 @@ export interface AksKeyVaultArgs {
    * @default {}
    */
   tags?: Record<string, string>;
+}
+
+/**
+ * Public: the deployer writes secrets from wherever `pulumi up` runs, and the CSI driver reads them from
+ * the nodes' public egress; RBAC decides. Private: only the listed addresses pass the firewall (the
+ * deployer deletes secrets through the data plane, and ARM's own writes are not subject to it).
+ */
+function vaultNetwork(access: PrivateAccess | undefined): Pick<keyvaultInputs.VaultPropertiesArgs, "publicNetworkAccess" | "networkAcls"> {
+  if (!access) return { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow", bypass: "AzureServices" } };
+  return {
+    publicNetworkAccess: access.allowedIpRanges.length > 0 ? "Enabled" : "Disabled",
+    networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: access.allowedIpRanges.map((value) => ({ value })) },
+  };
 }
 
 /** Name of the Redis password in the vault. */
@@ -98,9 +118,7 @@ export class AksKeyVault extends pulumi.ComponentResource {
           softDeleteRetentionInDays: softDeleteRetentionDays,
           // The API rejects enablePurgeProtection: false; leaving it out is how it stays off.
           ...(purgeProtection ? { enablePurgeProtection: true } : {}),
-          // Allow by default: the deployer writes secrets from wherever `pulumi up` runs, and the CSI
-          // driver reads them from the nodes' public egress. Access is decided by RBAC, not network.
-          networkAcls: { defaultAction: "Allow", bypass: "AzureServices" },
+          ...vaultNetwork(args.privateAccess),
         },
         tags: args.tags ?? {},
       },

@@ -10,6 +10,17 @@ export const roles = {
   keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
   networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+  reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  appGatewayForContainersConfigurationManager: "fbc52c3f-28ad-4303-a892-8a056630b8f1",
+} as const;
+
+/**
+ * The ALB Controller's chart for Application Gateway for Containers, pinned. It brings the Gateway API
+ * CRDs and the `azure-alb-external` GatewayClass with it.
+ */
+export const albControllerChart = {
+  chart: "oci://mcr.microsoft.com/application-lb/charts/alb-controller",
+  version: "1.12.1",
 } as const;
 
 /** The full id of a built-in role definition, as role assignments take it. */
@@ -52,6 +63,12 @@ export function localNames(base: string) {
     vnet: `vnet-${base}`,
     nodeSubnet: "snet-nodes",
     virtualNodesSubnet: "snet-virtual-nodes",
+    endpointSubnet: "snet-private-endpoints",
+    appGatewaySubnet: "snet-app-gateway",
+    appGateway: `agc-${base}`,
+    securityGroup: (subnet: string) => `nsg-${base}-${subnet.replace(/^snet-/, "")}`,
+    natGateway: `ng-${base}`,
+    egressIp: `pip-${base}-egress`,
     cluster: `aks-${base}`,
     dnsPrefix: base,
     workspace: `log-${base}`,

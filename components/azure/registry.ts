@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRegistry, RegistryCredentials } from "../cluster-target.js";
 import { AcrTokenPassword } from "./acr-token-password.js";
 import { roleDefinitionId, roles } from "./naming.js";
+import type { PrivateAccess } from "./private-endpoints.js";
+import { RegistryNetworkAccess } from "./registry-network-access.js";
 
 export interface AksRegistryArgs {
   /** Resource group that holds the registry. */
@@ -26,6 +28,11 @@ export interface AksRegistryArgs {
    * @default false
    */
   zoneRedundant?: boolean;
+  /**
+   * Reached through a private endpoint, and from these addresses only (`PrivateAccess`); Premium only.
+   * @default - reachable from everywhere
+   */
+  privateAccess?: PrivateAccess;
   /**
    * Protect the registry from deletion.
    * @default false
@@ -59,6 +66,8 @@ export class AksRegistry extends pulumi.ComponentResource {
     const sku = args.sku ?? "Basic";
     const zoneRedundant = args.zoneRedundant ?? false;
     if (zoneRedundant && sku !== "Premium") throw new Error(`AksRegistry ${name}: zoneRedundant needs sku Premium, got ${sku}`);
+    const access = args.privateAccess;
+    if (access && sku !== "Premium") throw new Error(`AksRegistry ${name}: privateAccess needs sku Premium (ACR's private endpoints and IP rules), got ${sku}`);
 
     this.registry = new containerregistry.Registry(
       `${name}-registry`,
@@ -69,6 +78,14 @@ export class AksRegistry extends pulumi.ComponentResource {
         sku: { name: sku },
         adminUserEnabled: false,
         zoneRedundancy: zoneRedundant ? "Enabled" : "Disabled",
+        ...(access
+          ? {
+              // With public access off, ACR honours no IP rule at all; so it stays on, behind a deny-all firewall.
+              publicNetworkAccess: access.allowedIpRanges.length > 0 ? "Enabled" : "Disabled",
+              networkRuleSet: { defaultAction: "Deny", ipRules: access.allowedIpRanges.map((range) => ({ action: "Allow", iPAddressOrRange: range })) },
+              networkRuleBypassOptions: "AzureServices",
+            }
+          : {}),
         tags: args.tags ?? {},
       },
       { parent: this, protect: args.protect ?? false },
@@ -88,7 +105,14 @@ export class AksRegistry extends pulumi.ComponentResource {
     );
 
     const server = this.registry.loginServer;
-    const pushCredentials = () => this.createPushCredentials(name, args);
+    // Behind a firewall, a push waits until the registry lets the deployer in.
+    const reachable = access
+      ? new RegistryNetworkAccess(`${name}-deployer-access`, { loginServer: server, allowedIpRanges: access.allowedIpRanges }, { parent: this })
+      : undefined;
+    const pushCredentials = () => {
+      const made = this.createPushCredentials(name, args);
+      return reachable ? pulumi.all([made, reachable.id]).apply(([credentials]) => credentials) : made;
+    };
     let credentials: pulumi.Output<RegistryCredentials> | undefined;
     this.target = {
       server,

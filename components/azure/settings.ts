@@ -1,3 +1,5 @@
+import type { PrivateAccess } from "./private-endpoints.js";
+
 /**
  * What an AksCluster builds, field by field. The stack config (`aks*` keys, src/config/aks.ts) fills
  * every field and applies the defaults stated here; a program that uses the component directly passes
@@ -39,8 +41,14 @@ export interface AksSettings {
     /** Purge protection; once on it can never be turned off (`aksKeyVaultPurgeProtection`). @default false in dev, true in prod */
     purgeProtection: boolean;
   };
-  /** The storage account of the seed demo (`aksStorageAccount`). @default true */
+  /** The storage account of the seed demo (`aksStorageAccount`). @default false */
   storageAccount: boolean;
+  /**
+   * Key Vault, ACR and the storage account behind private endpoints in the VNet, off the public internet
+   * but for the deployer's addresses (`aksPrivateEndpoints`, `aksDeployerIpRanges`); ACR must be Premium.
+   * @default - off in dev; in prod on, letting in aksDeployerIpRanges, which default to aksAuthorizedIpRanges
+   */
+  privateEndpoints?: PrivateAccess;
 }
 
 export interface AksNetworkSettings {
@@ -60,6 +68,22 @@ export interface AksNetworkSettings {
   policy: "azure" | "calico" | "cilium" | "none";
   /** Subnet for virtual nodes (`aksVirtualNodesSubnetCidr`). @default "10.10.16.0/24" when virtual nodes are on, else unset */
   virtualNodesSubnetCidr?: string;
+  /** Subnet for private endpoints (`aksPrivateEndpointSubnetCidr`). @default "10.10.17.0/24" when private endpoints are on, else unset */
+  privateEndpointSubnetCidr?: string;
+  /**
+   * Subnet delegated to Application Gateway for Containers, which serves the app over HTTPS
+   * (`aksAppGatewaySubnetCidr`); made only when the app has a certificate.
+   * @default "10.10.18.0/24"
+   */
+  appGatewaySubnetCidr: string;
+  /** Network security groups on the subnets (`aksNetworkSecurityGroups`). @default false in dev, true in prod */
+  securityGroups: boolean;
+  /**
+   * How the cluster reaches the internet (`aksOutboundType`): SNAT through its load balancer, or a NAT
+   * gateway of the stack's own with a static IP (AKS's userAssignedNATGateway).
+   * @default "loadBalancer" in dev, "natGateway" in prod
+   */
+  outbound: "loadBalancer" | "natGateway";
 }
 
 export interface AksSystemPoolSettings {

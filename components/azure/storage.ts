@@ -14,6 +14,13 @@ export interface AksStorageArgs {
    */
   sku?: "Standard_LRS" | "Standard_ZRS";
   /**
+   * Off the public internet: reached through a private endpoint only. Nothing of the program writes to
+   * the account, so no deployer address is let in (and storage ignores IP rules for clients in its own
+   * region anyway).
+   * @default false
+   */
+  private?: boolean;
+  /**
    * Tags for the account.
    * @default {}
    */
@@ -47,6 +54,7 @@ export class AksStorage extends pulumi.ComponentResource {
         // Shared keys are off, so the portal must use Entra ID as well.
         defaultToOAuthAuthentication: true,
         allowCrossTenantReplication: false,
+        ...(args.private ? { publicNetworkAccess: "Disabled", networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" } } : {}),
         tags: args.tags ?? {},
       },
       { parent: this },

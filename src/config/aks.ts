@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { cidrContains, cidrContainsIp, cidrsOverlap, parseCidr, parseIp, type Cidr } from "../../components/cidr.js";
+import { parseCidr, type Cidr } from "../../components/cidr.js";
 import { field, isCidr } from "./fields.js";
 import { documentationRanges } from "./placeholders.js";
 import type { AksSettings } from "../../components/azure/settings.js";
+import { aksNetworkKeys, checkNetwork, deployerRanges, networkSettings } from "./aks-network.js";
 import { defineFragment, type ConfigContext, type ReportProblem } from "./fragment.js";
 
 const azureRegion = /^[a-z][a-z0-9]{2,30}$/;
@@ -16,7 +17,7 @@ const tooSmallForSystemPool = /^Standard_(A0|A1|A1_v2|A2_v2|B1ls|B1s|B1ms|B2ats_
  */
 const withoutLocalDisk = /^Standard_[A-Z]+\d+(-\d+)?[a-ce-z]*_v[4-9]$/;
 
-export const networkPolicies = ["azure", "calico", "cilium", "none"] as const;
+export { networkPolicies, networkPolicyOf } from "./aks-network.js";
 export const skuTiers = ["Free", "Standard", "Premium"] as const;
 export const upgradeChannels = ["none", "patch", "stable", "rapid", "node-image"] as const;
 export const nodeOsUpgradeChannels = ["None", "Unmanaged", "NodeImage", "SecurityPatch"] as const;
@@ -80,19 +81,7 @@ export function aksConfig(ctx: ConfigContext) {
         expected: "an Azure region name such as westeurope or eastus2",
       }),
       aksKubernetesVersion: field.optionalString("a Kubernetes version such as 1.33 or 1.33.2", /^\d+\.\d+(\.\d+)?$/),
-      aksVnetCidr: field.cidr({ default: "10.10.0.0/16" }),
-      aksNodeSubnetCidr: field.cidr({ default: "10.10.0.0/20" }),
-      aksServiceCidr: field.cidr({ default: "10.0.0.0/16" }),
-      aksDnsServiceIp: field.string({
-        default: "10.0.0.10",
-        pattern: /^\d{1,3}(\.\d{1,3}){3}$/,
-        expected: "an IPv4 address inside aksServiceCidr",
-      }),
-      aksNetworkOverlay: field.boolean({ default: prod }),
-      aksPodCidr: field.cidr({ default: "10.244.0.0/16" }),
-      aksNetworkPolicy: field.optionalOneOf(networkPolicies),
-      aksVirtualNodes: field.boolean({ default: false }),
-      aksVirtualNodesSubnetCidr: field.cidr({ default: "10.10.16.0/24" }),
+      ...aksNetworkKeys(ctx),
       aksNodeCount: field.integer({ min: 1, max: 100, default: 3 }),
       aksVmSize: field.string({
         default: prod ? "Standard_D4s_v5" : "Standard_B2ms",
@@ -162,7 +151,7 @@ export function aksConfig(ctx: ConfigContext) {
       aksStorageAccount: field.boolean({ default: false }),
     },
     (v, report): AksSettings => {
-      checkNetwork(v, report);
+      checkNetwork(v, ctx, report);
       checkSystemPool(v, report);
       checkUserPools(v.aksUserPools, report);
       checkAccess(v, ctx, report);
@@ -182,16 +171,7 @@ export function aksConfig(ctx: ConfigContext) {
       return {
         location: v["azure-native:location"],
         kubernetesVersion: v.aksKubernetesVersion,
-        network: {
-          vnetCidr: v.aksVnetCidr,
-          nodeSubnetCidr: v.aksNodeSubnetCidr,
-          serviceCidr: v.aksServiceCidr,
-          dnsServiceIp: v.aksDnsServiceIp,
-          overlay: v.aksNetworkOverlay,
-          podCidr: v.aksNetworkOverlay ? v.aksPodCidr : undefined,
-          policy: networkPolicyOf(v),
-          virtualNodesSubnetCidr: v.aksVirtualNodes ? v.aksVirtualNodesSubnetCidr : undefined,
-        },
+        network: networkSettings(v),
         systemPool: {
           count: v.aksNodeCount,
           vmSize: v.aksVmSize,
@@ -228,62 +208,10 @@ export function aksConfig(ctx: ConfigContext) {
         logRetentionDays: v.aksLogRetentionDays,
         keyVault: { softDeleteRetentionDays: v.aksKeyVaultSoftDeleteDays, purgeProtection: v.aksKeyVaultPurgeProtection },
         storageAccount: v.aksStorageAccount,
+        privateEndpoints: v.aksPrivateEndpoints ? { allowedIpRanges: deployerRanges(v) } : undefined,
       };
     },
   );
-}
-
-interface NetworkValues {
-  aksVnetCidr: string;
-  aksNodeSubnetCidr: string;
-  aksServiceCidr: string;
-  aksDnsServiceIp: string;
-  aksNetworkOverlay: boolean;
-  aksPodCidr: string;
-  aksNetworkPolicy: (typeof networkPolicies)[number] | undefined;
-  aksVirtualNodes: boolean;
-  aksVirtualNodesSubnetCidr: string;
-}
-
-/**
- * Cilium (Azure CNI Powered by Cilium) wherever AKS runs it, which is every Azure CNI mode: overlay,
- * pod subnet, and the node subnet of flat CNI (GA since 2025). Azure's own policy manager (NPM) retires
- * on Linux on 2028-09-30. Virtual nodes keep NPM: the ACI connector is documented with it alone.
- */
-export function networkPolicyOf(v: Pick<NetworkValues, "aksNetworkPolicy" | "aksVirtualNodes">): (typeof networkPolicies)[number] {
-  return v.aksNetworkPolicy ?? (v.aksVirtualNodes ? "azure" : "cilium");
-}
-
-function checkNetwork(v: NetworkValues, report: ReportProblem): void {
-  const vnet = parseCidr(v.aksVnetCidr);
-  const nodes = parseCidr(v.aksNodeSubnetCidr);
-  const services = parseCidr(v.aksServiceCidr);
-  const pods = parseCidr(v.aksPodCidr);
-  const aci = parseCidr(v.aksVirtualNodesSubnetCidr);
-  if (!vnet || !nodes || !services || !pods || !aci) return;
-  if (!cidrContains(vnet, nodes)) {
-    report("aksNodeSubnetCidr", `a block inside aksVnetCidr (${v.aksVnetCidr})`);
-  }
-  if (cidrsOverlap(vnet, services)) {
-    report("aksServiceCidr", `a block that does not overlap aksVnetCidr (${v.aksVnetCidr})`);
-  }
-  const dns = parseIp(v.aksDnsServiceIp);
-  if (dns === undefined || !cidrContainsIp(services, dns) || dns === services.first) {
-    report("aksDnsServiceIp", `an IPv4 address inside aksServiceCidr (${v.aksServiceCidr}), not its first address`);
-  }
-  if (v.aksNetworkOverlay) {
-    if (cidrsOverlap(pods, vnet) || cidrsOverlap(pods, services)) {
-      report("aksPodCidr", `a block that overlaps neither aksVnetCidr (${v.aksVnetCidr}) nor aksServiceCidr (${v.aksServiceCidr})`);
-    }
-  }
-  if (v.aksVirtualNodes) {
-    if (v.aksNetworkOverlay) {
-      report("aksVirtualNodes", "false while aksNetworkOverlay is true: virtual nodes need flat Azure CNI");
-    }
-    if (!cidrContains(vnet, aci) || cidrsOverlap(aci, nodes)) {
-      report("aksVirtualNodesSubnetCidr", `a block inside aksVnetCidr (${v.aksVnetCidr}) that does not overlap aksNodeSubnetCidr (${v.aksNodeSubnetCidr})`);
-    }
-  }
 }
 
 interface PoolValues {

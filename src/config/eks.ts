@@ -108,6 +108,7 @@ export function eksConfig(ctx: ConfigContext) {
       eksPublicSubnetCidrs: cidrList("a list of CIDR blocks, one per AZ", undefined),
       eksPrivateSubnetCidrs: cidrList("a list of CIDR blocks, one per AZ", undefined),
       eksNatGateways: field.oneOf<"single" | "perAz">(["single", "perAz"], { default: prod ? "perAz" : "single" }),
+      eksVpcEndpoints: field.boolean({ default: prod }),
       eksInstanceTypes: field.stringList({
         default: prod ? ["m6i.large"] : ["t3.medium"],
         item: (t) => instanceTypePattern.test(t),
@@ -131,6 +132,7 @@ export function eksConfig(ctx: ConfigContext) {
         expected: "a list of control-plane log types",
       }),
       eksLogRetentionDays: field.integer({ min: 1, max: 3653, default: prod ? 90 : 7 }),
+      eksFargateLogging: field.boolean({ default: prod }),
       eksAdminPrincipalArns: field.stringList({
         default: [],
         item: (arn) => principalArnPattern.test(arn),
@@ -249,13 +251,14 @@ export function eksConfig(ctx: ConfigContext) {
           publicSubnetCidrs: v.eksPublicSubnetCidrs,
           privateSubnetCidrs: v.eksPrivateSubnetCidrs,
           natGateways: v.eksNatGateways,
+          vpcEndpoints: v.eksVpcEndpoints,
         },
         nodeGroups,
         endpoint: {
           publicAccess: v.eksEndpointPublicAccess,
           publicAccessCidrs: v.eksEndpointPublicAccess ? (v.eksPublicAccessCidrs ?? []) : [],
         },
-        logging: { types: v.eksLogTypes as ControlPlaneLogType[], retentionDays: v.eksLogRetentionDays },
+        logging: { types: v.eksLogTypes as ControlPlaneLogType[], retentionDays: v.eksLogRetentionDays, fargate: v.eksFargateLogging },
         access: { adminPrincipalArns: v.eksAdminPrincipalArns, bootstrapCreatorAdmin: v.eksBootstrapCreatorAdmin },
         addonVersions: v.eksAddonVersions as Partial<Record<EksAddonName, string>>,
         lbControllerReplicas: v.eksLbControllerReplicas,

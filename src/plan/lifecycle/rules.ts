@@ -1,4 +1,4 @@
-import { roles } from "../../../components/azure/naming.js";
+import { albControllerChart, roles } from "../../../components/azure/naming.js";
 import type { CapturedResource } from "../capture.js";
 import { shortName, type DependencyGraph } from "./graph.js";
 import {
@@ -18,6 +18,7 @@ import {
   mountsSecretStore,
   outputText,
   ownsVolumes,
+  podServiceAccount,
   providesNodes,
   runsPods,
 } from "./selectors.js";
@@ -76,6 +77,13 @@ function irsaPermissions(graph: DependencyGraph, resource: Resource): Resource[]
   return [role, ...where(graph, (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && inputText(r, "role") === roleName)];
 }
 
+/** An IAM policy on a Fargate pod execution role (one trusted by eks-fargate-pods) that lets it write logs. */
+function isFargateLogPolicy(graph: DependencyGraph, r: Resource): boolean {
+  if (r.type !== "aws:iam/rolePolicy:RolePolicy" || !(inputText(r, "policy") ?? "").includes("logs:PutLogEvents")) return false;
+  const role = graph.resources.find((x) => x.type === "aws:iam/role:Role" && outputText(x, "name") === inputText(r, "role"));
+  return (inputText(role ?? r, "assumeRolePolicy") ?? "").includes("eks-fargate-pods.amazonaws.com");
+}
+
 const addon = (name: string) => (r: Resource) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === name;
 
 export const lifecycleRules: LifecycleRule[] = [
@@ -93,10 +101,11 @@ export const lifecycleRules: LifecycleRule[] = [
   },
   {
     id: "cloud-objects-before-egress",
-    summary: "Ingresses, LoadBalancer Services, volume-owning StatefulSets and their namespaces before the VPC's way out",
+    summary: "Ingresses, LoadBalancer Services, volume-owning StatefulSets and their namespaces before the VPC's ways out",
     why:
       "The Load Balancer Controller and the EBS CSI driver delete ALBs and volumes by calling the ELB and EC2 APIs from the private " +
-      "subnets, through NAT; with the NAT gateways, routes or internet gateway gone, those calls time out and the cloud objects are orphaned.",
+      "subnets, through NAT, or through the VPC endpoints whose private DNS names those APIs while they exist; with the NAT gateways, " +
+      "routes, internet gateway or endpoints gone, those calls fail and the cloud objects are orphaned.",
     pairs: (graph) => cross([...where(graph, cloudBacked), ...holdingNamespaces(graph)], where(graph, isEgressPath)),
   },
   {
@@ -132,6 +141,21 @@ export const lifecycleRules: LifecycleRule[] = [
     why: "Fargate schedules only pods created after their profile exists, and deleting the profile deletes its running pods.",
     pairs: (graph) =>
       where(graph, (r) => fargateSelectors(r).length > 0).flatMap((profile) => cross(where(graph, (r) => runsPods(r) && fargateRuns(profile, r)), [profile])),
+  },
+  {
+    id: "fargate-pods-after-logging",
+    summary: "Workloads whose pods run on Fargate after Fargate's logging configuration and the execution role's permission to write logs",
+    why:
+      "Fargate reads the aws-logging ConfigMap when it starts a pod, and never again: a pod started before it exists runs without " +
+      "logging (LOGGING_CONFIGMAP_NOT_FOUND) until it is replaced.",
+    pairs: (graph) => {
+      const logging = where(
+        graph,
+        (r) => (isKube(r, "ConfigMap") && metadata(r).name === "aws-logging" && metadata(r).namespace === "aws-observability") || isFargateLogPolicy(graph, r),
+      );
+      const runOnFargate = where(graph, (r) => runsPods(r) && where(graph, (p) => fargateSelectors(p).length > 0).some((p) => fargateRuns(p, r)));
+      return logging.length > 0 ? cross(runOnFargate, logging) : [];
+    },
   },
   {
     id: "nat-before-internet-route",
@@ -201,16 +225,56 @@ export const lifecycleRules: LifecycleRule[] = [
       }),
   },
   {
+    id: "workloads-after-private-endpoints",
+    summary: "Workloads and SecretProviderClasses after the private endpoints, their DNS records and the zones' links to the VNet",
+    why:
+      "With public access off, the nodes reach Key Vault and the registry only through their private endpoints, and resolve them there only " +
+      "once the zone holds the endpoint's record and is linked to the VNet; a pod started before then fails its secret mount or image pull.",
+    pairs: (graph) =>
+      cross(
+        where(graph, (r) => runsPods(r) || isKube(r, "SecretProviderClass")),
+        where(graph, (r) =>
+          ["azure-native:network:PrivateEndpoint", "azure-native:network:PrivateDnsZoneGroup", "azure-native:privatedns:VirtualNetworkLink"].includes(r.type),
+        ),
+      ),
+  },
+  {
     id: "secret-store-before-identity",
     summary: "SecretProviderClasses and the pods that mount them before the identity they read Key Vault with",
     why:
       "The Secrets Store CSI driver fetches the secret with the app's workload identity when a pod mounts its volume; without the " +
       "federated credential or the Secrets User role, the mount fails and the pod never starts.",
-    pairs: (graph) =>
-      cross(
-        where(graph, (r) => isKube(r, "SecretProviderClass") || (runsPods(r) && mountsSecretStore(r))),
-        where(graph, (r) => r.type === "azure-native:managedidentity:FederatedIdentityCredential" || assignsRole(r, roles.keyVaultSecretsUser)),
-      ),
+    pairs: (graph) => {
+      const mounting = where(graph, (r) => runsPods(r) && mountsSecretStore(r));
+      // The credentials that let those pods' ServiceAccounts act as the identity; others (controllers') are not the store's.
+      const accounts = new Set(mounting.map(podServiceAccount).filter((a): a is string => a !== undefined));
+      const federates = (r: Resource) =>
+        r.type === "azure-native:managedidentity:FederatedIdentityCredential" && [...accounts].some((a) => (inputText(r, "subject") ?? "").endsWith(`:${a}`));
+      return cross(
+        [...where(graph, (r) => isKube(r, "SecretProviderClass")), ...mounting],
+        where(graph, (r) => federates(r) || assignsRole(r, roles.keyVaultSecretsUser)),
+      );
+    },
+  },
+  {
+    id: "gateway-before-controller",
+    summary: "Gateways and HTTPRoutes before the ALB Controller of Application Gateway for Containers, its identity and roles, and the gateway's frontend and association",
+    why:
+      "The ALB Controller turns Gateways and routes into the configuration of Application Gateway for Containers and removes it when they " +
+      "are deleted, acting as its workload identity; gone first, or without its federated credential or roles, it leaves that configuration " +
+      "on the gateway, holding the frontend and the subnet association that the stack deletes next.",
+    pairs: (graph) => {
+      const controllers = where(graph, (r) => isHelmRelease(r, albControllerChart.chart));
+      const acting = controllers.flatMap((c) => [
+        c,
+        ...[...graph.waitsFor(c.urn)]
+          .map((urn) => graph.resource(urn))
+          .filter((r): r is Resource => r !== undefined && (r.type === "azure-native:managedidentity:FederatedIdentityCredential" || r.type === "azure-native:authorization:RoleAssignment")),
+      ]);
+      const gatewayParts = where(graph, (r) => r.type === "azure-native:servicenetworking:FrontendsInterface" || r.type === "azure-native:servicenetworking:AssociationsInterface");
+      const routed = where(graph, (r) => isKube(r, "Gateway") || isKube(r, "HTTPRoute"));
+      return crossRequired(routed, [...acting, ...gatewayParts], "an ALB Controller release");
+    },
   },
 ];
 

@@ -69,6 +69,13 @@ export function mountsSecretStore(resource: Resource): boolean {
   return podTemplate(resource).volumes.some((volume) => record(volume.csi).driver === "secrets-store.csi.k8s.io");
 }
 
+/** The ServiceAccount a workload's pods run as, `namespace:name`, as a federated credential's subject ends. */
+export function podServiceAccount(resource: Resource): string | undefined {
+  const account = text(record(record(spec(resource).template).spec).serviceAccountName);
+  const namespace = metadata(resource).namespace;
+  return account && namespace ? `${namespace}:${account}` : undefined;
+}
+
 /** Nodes that pods run on: EKS node groups, AKS user pools, and the AKS cluster with its system pool. */
 export function providesNodes(resource: Resource): boolean {
   return ["aws:eks/nodeGroup:NodeGroup", "azure-native:containerservice:AgentPool", "azure-native:containerservice:ManagedCluster"].includes(resource.type);
@@ -96,9 +103,13 @@ const egressTypes = [
   "aws:ec2/routeTable:RouteTable",
   "aws:ec2/routeTableAssociation:RouteTableAssociation",
   "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
 ];
 
-/** The way out of the VPC: NAT gateways and their addresses, routes, route tables and the internet gateway. */
+/**
+ * The VPC's ways to the internet and to AWS: NAT gateways and their addresses, routes, route tables,
+ * the internet gateway, and VPC endpoints (with private DNS, the path to their APIs while they exist).
+ */
 export function isEgressPath(resource: Resource): boolean {
   return egressTypes.includes(resource.type);
 }

@@ -60,6 +60,11 @@ const resources: Record<string, Mock> = {
   })),
   "aws:ec2/natGateway:NatGateway": ec2Id("nat"),
   "aws:ec2/routeTable:RouteTable": ec2Id("rtb"),
+  "aws:ec2/securityGroup:SecurityGroup": ec2Id("sg", (id, inputs) => ({ arn: `arn:aws:ec2:${region(inputs)}:${mockAccountId}:security-group/${id}` })),
+  "aws:ec2/vpcEndpoint:VpcEndpoint": ec2Id("vpce", (id, inputs) => ({
+    arn: `arn:aws:ec2:${region(inputs)}:${mockAccountId}:vpc-endpoint/${id}`,
+    state: "available",
+  })),
   "aws:ec2/route:Route": (name, inputs, ctx) => ({ id: `r-${str(inputs.routeTableId, "rtb")}${hex(ctx, name, 10)}`, state: { ...inputs } }),
   "aws:ec2/routeTableAssociation:RouteTableAssociation": ec2Id("rtbassoc"),
   "aws:ec2/launchTemplate:LaunchTemplate": ec2Id("lt", (id, inputs, ctx) => ({

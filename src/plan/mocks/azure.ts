@@ -34,6 +34,12 @@ const armTypes: Record<string, { arm: string; nameInput: string; compact?: boole
   "azure-native:keyvault:Vault": { arm: "Microsoft.KeyVault/vaults", nameInput: "vaultName" },
   "azure-native:storage:StorageAccount": { arm: "Microsoft.Storage/storageAccounts", nameInput: "accountName", compact: true },
   "azure-native:managedidentity:UserAssignedIdentity": { arm: "Microsoft.ManagedIdentity/userAssignedIdentities", nameInput: "resourceName" },
+  "azure-native:network:NetworkSecurityGroup": { arm: "Microsoft.Network/networkSecurityGroups", nameInput: "networkSecurityGroupName" },
+  "azure-native:network:NatGateway": { arm: "Microsoft.Network/natGateways", nameInput: "natGatewayName" },
+  "azure-native:network:PublicIPAddress": { arm: "Microsoft.Network/publicIPAddresses", nameInput: "publicIpAddressName" },
+  "azure-native:network:PrivateEndpoint": { arm: "Microsoft.Network/privateEndpoints", nameInput: "privateEndpointName" },
+  "azure-native:privatedns:PrivateZone": { arm: "Microsoft.Network/privateDnsZones", nameInput: "privateZoneName" },
+  "azure-native:servicenetworking:TrafficControllerInterface": { arm: "Microsoft.ServiceNetworking/trafficControllers", nameInput: "trafficControllerName" },
 };
 
 /** Child resources: the parent's name input, the parent's ARM type, and the child's segment. */
@@ -43,6 +49,10 @@ const childTypes: Record<string, { parentInput: string; parentArm: string; segme
   "azure-native:containerservice:MaintenanceConfiguration": { parentInput: "resourceName", parentArm: "Microsoft.ContainerService/managedClusters", segment: "maintenanceConfigurations", nameInput: "configName" },
   "azure-native:containerregistry:Token": { parentInput: "registryName", parentArm: "Microsoft.ContainerRegistry/registries", segment: "tokens", nameInput: "tokenName" },
   "azure-native:keyvault:Secret": { parentInput: "vaultName", parentArm: "Microsoft.KeyVault/vaults", segment: "secrets", nameInput: "secretName" },
+  "azure-native:privatedns:VirtualNetworkLink": { parentInput: "privateZoneName", parentArm: "Microsoft.Network/privateDnsZones", segment: "virtualNetworkLinks", nameInput: "virtualNetworkLinkName" },
+  "azure-native:servicenetworking:FrontendsInterface": { parentInput: "trafficControllerName", parentArm: "Microsoft.ServiceNetworking/trafficControllers", segment: "frontends", nameInput: "frontendName" },
+  "azure-native:servicenetworking:AssociationsInterface": { parentInput: "trafficControllerName", parentArm: "Microsoft.ServiceNetworking/trafficControllers", segment: "associations", nameInput: "associationName" },
+  "azure-native:network:PrivateDnsZoneGroup": { parentInput: "privateEndpointName", parentArm: "Microsoft.Network/privateEndpoints", segment: "privateDnsZoneGroups", nameInput: "privateDnsZoneGroupName" },
 };
 
 function autoName(name: string, ctx: MockContext, type: string, compact = false): string {
@@ -108,6 +118,13 @@ function computed(type: string, id: string, name: string, inputs: Inputs, ctx: M
       return { customerId: mockUuid(`${id}/customer`), provisioningState: "Succeeded" };
     case "azure-native:managedidentity:UserAssignedIdentity":
       return { clientId: mockUuid(`${id}/client`), principalId: mockUuid(`${id}/principal`), tenantId: tenantId(ctx) };
+    case "azure-native:network:PublicIPAddress": {
+      const octets = ctx.suffix(`ip/${id}`).match(/../g)?.map((pair) => parseInt(pair, 16)) ?? [];
+      return { ipAddress: `20.${octets[0]}.${octets[1]}.${((octets[2] ?? 0) % 250) + 1}`, provisioningState: "Succeeded" };
+    }
+    case "azure-native:servicenetworking:FrontendsInterface":
+      // Azure names each frontend by a random label under alb.azure.com.
+      return { fqdn: `${ctx.suffix(`fqdn/${id}`)}.fz${ctx.suffix(`zone/${id}`).slice(0, 2)}.alb.azure.com`, provisioningState: "Succeeded" };
     case "azure-native:storage:StorageAccount":
       return { primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
     default:

@@ -17,6 +17,11 @@ type ModelClass = new (data: unknown) => Model;
 
 const models = new Map<string, ModelClass | undefined>();
 
+/** Kubernetes' own kinds are in kubernetes-models; the Gateway API's in its companion package. */
+function modelPackage(apiVersion: string): string {
+  return apiVersion.startsWith("gateway.networking.k8s.io/") ? "@kubernetes-models/gateway-api" : "kubernetes-models";
+}
+
 /**
  * The kubernetes-models class for an apiVersion and kind, loaded on first use from its own module
  * (`kubernetes-models/apps/v1/Deployment`): loading the whole package takes seconds, one model a few
@@ -28,7 +33,7 @@ function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     let model: ModelClass | undefined;
     if (/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion) && /^[A-Z][A-Za-z0-9]*$/.test(kind)) {
       try {
-        model = (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass | undefined>)[kind];
+        model = (require(`${modelPackage(apiVersion)}/${apiVersion}/${kind}`) as Record<string, ModelClass | undefined>)[kind];
       } catch {
         model = undefined;
       }

@@ -200,9 +200,9 @@ describe("control plane", () => {
   it("logs fewer control-plane types for 7 days in dev, all five for 90 days in prod, into a group made first", () => {
     expect(one(dev, T.cluster).inputs.enabledClusterLogTypes).toEqual(["api", "authenticator"]);
     expect(one(prod, T.cluster).inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
-    expect(one(dev, T.logGroup).inputs).toMatchObject({ name: "/aws/eks/voting-platform-dev-eks/cluster", retentionInDays: 7 });
-    expect(one(prod, T.logGroup).inputs).toMatchObject({ name: "/aws/eks/voting-platform-prod-eks/cluster", retentionInDays: 90 });
-    expect(one(dev, T.cluster).dependencies).toContain(one(dev, T.logGroup).urn);
+    expect(one(dev, T.logGroup, "control-plane-logs").inputs).toMatchObject({ name: "/aws/eks/voting-platform-dev-eks/cluster", retentionInDays: 7 });
+    expect(one(prod, T.logGroup, "control-plane-logs").inputs).toMatchObject({ name: "/aws/eks/voting-platform-prod-eks/cluster", retentionInDays: 90 });
+    expect(one(dev, T.cluster).dependencies).toContain(one(dev, T.logGroup, "control-plane-logs").urn);
   });
 
   it("encrypts secrets with a rotating KMS key of its own", () => {
@@ -438,7 +438,7 @@ describe("destroy ordering with the app", () => {
 
   it("deletes the app's namespace, and Redis's claim with its StatefulSet, while the EBS CSI driver and nodes still run", () => {
     for (const c of [dev, prod]) {
-      const namespace = one(c, "kubernetes:core/v1:Namespace");
+      const namespace = one(c, "kubernetes:core/v1:Namespace", "vote-namespace");
       expect(namespace.dependencies).toEqual(expect.arrayContaining([addon(c, "aws-ebs-csi-driver").urn, one(c, T.nodeGroup).urn]));
       const redis = one(c, "kubernetes:apps/v1:StatefulSet");
       expect((redis.inputs.spec as Record<string, unknown>).persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });

@@ -99,6 +99,11 @@ describe("the controller's release", () => {
     expect(JSON.parse(String(attached.inputs.policy))).toEqual(published);
   });
 
+  it("never calls Shield or WAF, which no Ingress of ours uses and no VPC endpoint serves", () => {
+    // The chart turns all three on by default; Shield is then asked for its subscription on every reconcile.
+    expect(release(prod).inputs.values).toMatchObject({ enableShield: false, enableWaf: false, enableWafv2: false });
+  });
+
   it("runs one replica in dev and two with a disruption budget in prod", () => {
     expect(release(dev).inputs.values).toMatchObject({ replicaCount: 1 });
     expect(release(dev).inputs.values).not.toHaveProperty("podDisruptionBudget");

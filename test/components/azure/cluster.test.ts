@@ -37,7 +37,7 @@ function cluster() {
     nodeSubnetId: subnet("nodes"),
     workspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
     containerInsightsRuleId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/dataCollectionRules/MSCI-westeurope-aks-test",
-    network: { serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "azure" },
+    network: { serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "azure", outbound: "loadBalancer" },
     systemPool: { count: 3, vmSize: "Standard_B2ms", zones: [], osDiskType: "Managed", maxPods: 30, maxSurge: "1", criticalAddonsOnly: false },
     virtualNodesSubnet: { id: subnet("aci"), name: "aci" },
   });

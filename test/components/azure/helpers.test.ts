@@ -38,13 +38,13 @@ describe("cluster profiles", () => {
   const pool = { count: 3, vmSize: "Standard_B2ms", zones: [] as string[], osDiskType: "Managed" as const, maxPods: 30, maxSurge: "1", criticalAddonsOnly: false };
 
   it("runs Cilium as both dataplane and policy engine, on flat CNI's node subnet or the overlay", () => {
-    expect(networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "cilium" })).toMatchObject({
+    expect(networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "cilium", outbound: "loadBalancer" })).toMatchObject({
       networkPlugin: "azure",
       networkDataplane: "cilium",
       networkPolicy: "cilium",
     });
-    expect(networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "cilium" })).not.toHaveProperty("networkPluginMode");
-    expect(networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "azure" })).not.toHaveProperty("networkDataplane");
+    expect(networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "cilium", outbound: "loadBalancer" })).not.toHaveProperty("networkPluginMode");
+    expect(networkProfile({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", overlay: false, policy: "azure", outbound: "loadBalancer" })).not.toHaveProperty("networkDataplane");
   });
 
   it("leaves zones out rather than sending an empty list", () => {

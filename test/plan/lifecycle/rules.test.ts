@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { roles } from "../../../components/azure/naming.js";
+import { albControllerChart, roles } from "../../../components/azure/naming.js";
 import { DependencyGraph } from "../../../src/plan/lifecycle/graph.js";
 import { checkLifecycle, lifecycleRules } from "../../../src/plan/lifecycle/rules.js";
 import { GraphBuilder } from "./builder.js";
@@ -62,6 +62,19 @@ const cases: Record<string, Case> = {
       });
     },
   },
+  "fargate-pods-after-logging": {
+    build(g, ordered) {
+      const trust = JSON.stringify({ Statement: [{ Principal: { Service: "eks-fargate-pods.amazonaws.com" } }] });
+      g.add("aws:iam/role:Role", "fargate-role", { inputs: { assumeRolePolicy: trust }, outputs: { name: "fargate" } });
+      const write = g.add("aws:iam/rolePolicy:RolePolicy", "write-logs", { inputs: { role: "fargate", policy: JSON.stringify({ Statement: [{ Action: ["logs:PutLogEvents"] }] }) } });
+      const config = g.add("kubernetes:core/v1:ConfigMap", "aws-logging", { inputs: { metadata: { name: "aws-logging", namespace: "aws-observability" } }, dependsOn: [write] });
+      const profile = g.add("aws:eks/fargateProfile:FargateProfile", "fargate", { inputs: { selectors: [{ namespace: "vote", labels: { compute: "fargate" } }] } });
+      return g.add("kubernetes:apps/v1:Deployment", "front", {
+        inputs: { metadata: { namespace: "vote" }, spec: { template: { metadata: { labels: { compute: "fargate" } } } } },
+        dependsOn: [profile, ...edge(ordered, config, write)],
+      });
+    },
+  },
   "nat-before-internet-route": {
     build(g, ordered) {
       const igw = g.add("aws:ec2/internetGateway:InternetGateway", "igw");
@@ -105,14 +118,40 @@ const cases: Record<string, Case> = {
       return g.add("azure-native:keyvault:Secret", "secret", { inputs: { vaultName: "kv1" }, dependsOn: edge(ordered, officer) });
     },
   },
+  "workloads-after-private-endpoints": {
+    build(g, ordered) {
+      const zone = g.add("azure-native:privatedns:PrivateZone", "vault-zone");
+      const link = g.add("azure-native:privatedns:VirtualNetworkLink", "vault-link", { dependsOn: [zone] });
+      const endpoint = g.add("azure-native:network:PrivateEndpoint", "vault-endpoint");
+      const records = g.add("azure-native:network:PrivateDnsZoneGroup", "vault-records", { dependsOn: [endpoint, zone] });
+      return g.add("kubernetes:apps/v1:Deployment", "front", { dependsOn: edge(ordered, link, records) });
+    },
+  },
   "secret-store-before-identity": {
     build(g, ordered) {
-      const federation = g.add("azure-native:managedidentity:FederatedIdentityCredential", "federation");
+      const federation = g.add("azure-native:managedidentity:FederatedIdentityCredential", "federation", {
+        inputs: { subject: "system:serviceaccount:vote:secrets-reader" },
+      });
       const reader = g.add("azure-native:authorization:RoleAssignment", "reader", { inputs: { scope: "/vaults/kv1", roleDefinitionId: role(roles.keyVaultSecretsUser) } });
       return g.add("kubernetes:apps/v1:StatefulSet", "redis", {
-        inputs: { spec: { template: { spec: { volumes: [{ name: "store", csi: { driver: "secrets-store.csi.k8s.io" } }] } } } },
+        inputs: {
+          metadata: { namespace: "vote" },
+          spec: { template: { spec: { serviceAccountName: "secrets-reader", volumes: [{ name: "store", csi: { driver: "secrets-store.csi.k8s.io" } }] } } },
+        },
         dependsOn: edge(ordered, federation, reader),
       });
+    },
+  },
+  "gateway-before-controller": {
+    build(g, ordered) {
+      const federation = g.add("azure-native:managedidentity:FederatedIdentityCredential", "alb-federation", {
+        inputs: { subject: "system:serviceaccount:azure-alb-system:alb-controller-sa" },
+      });
+      const subnetRole = g.add("azure-native:authorization:RoleAssignment", "alb-subnet", { inputs: { scope: "/subnets/agc", roleDefinitionId: role(roles.networkContributor) } });
+      const release = g.add("kubernetes:helm.sh/v3:Release", "alb", { inputs: { chart: albControllerChart.chart }, dependsOn: [federation, subnetRole] });
+      const frontend = g.add("azure-native:servicenetworking:FrontendsInterface", "frontend");
+      const association = g.add("azure-native:servicenetworking:AssociationsInterface", "association");
+      return g.add("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gateway", { dependsOn: edge(ordered, release, frontend, association) });
     },
   },
 };
@@ -137,6 +176,31 @@ describe("lifecycle rules", () => {
       expect(violations.every((v) => v.urn === first)).toBe(true);
       expect(violations[0]?.detail).toMatch(/must be deleted before|needs/);
     });
+  });
+
+  it("keeps the load balancers' controllers their VPC endpoints, not only their NAT gateways", () => {
+    const g = new GraphBuilder();
+    const nat = g.add("aws:ec2/natGateway:NatGateway", "nat");
+    g.add("aws:ec2/vpcEndpoint:VpcEndpoint", "elb-endpoint", { inputs: { serviceName: "com.amazonaws.eu-west-1.elasticloadbalancing" } });
+    const ingress = g.add("kubernetes:networking.k8s.io/v1:Ingress", "ingress", { dependsOn: [nat] });
+    const violations = checkLifecycle(new DependencyGraph(g.capture())).filter((v) => v.rule === "cloud-objects-before-egress");
+    expect(violations.map((v) => [v.urn, v.detail])).toEqual([[ingress, expect.stringMatching(/before VpcEndpoint elb-endpoint/)]]);
+  });
+
+  it("asks pods that mount the store for their own ServiceAccount's federation, not a controller's", () => {
+    const g = new GraphBuilder();
+    g.add("azure-native:managedidentity:FederatedIdentityCredential", "reader-federation", { inputs: { subject: "system:serviceaccount:vote:secrets-reader" } });
+    g.add("azure-native:managedidentity:FederatedIdentityCredential", "alb-federation", {
+      inputs: { subject: "system:serviceaccount:azure-alb-system:alb-controller-sa" },
+    });
+    const pods = g.add("kubernetes:apps/v1:Deployment", "front", {
+      inputs: {
+        metadata: { namespace: "vote" },
+        spec: { template: { spec: { serviceAccountName: "secrets-reader", volumes: [{ name: "store", csi: { driver: "secrets-store.csi.k8s.io" } }] } } },
+      },
+    });
+    const violations = checkLifecycle(new DependencyGraph(g.capture())).filter((v) => v.rule === "secret-store-before-identity");
+    expect(violations.map((v) => [v.urn, v.detail])).toEqual([[pods, expect.stringMatching(/before FederatedIdentityCredential reader-federation/)]]);
   });
 
   it("names a missing counterpart: a secret with no data-plane role for the deployer, an ALB Ingress with no controller", () => {
