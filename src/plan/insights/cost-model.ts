@@ -25,8 +25,8 @@ const num = (value: unknown, fallback = 0) => (typeof value === "number" ? value
  * Service, a disk behind a claim) is priced where it is made.
  */
 const free = [
-  /^azure-native:(resources|network|authorization|managedidentity|monitor|containerservice:MaintenanceConfiguration|keyvault:Secret|containerregistry:Token)/,
-  /^aws:(ec2\/(vpc|subnet|routeTable|routeTableAssociation|route|internetGateway|launchTemplate)|iam\/|eks\/(accessEntry|accessPolicyAssociation|addon|fargateProfile)|kms\/alias|ecr\/lifecyclePolicy)/,
+  /^azure-native:(resources|network:(VirtualNetwork|Subnet|NetworkSecurityGroup|PrivateDnsZoneGroup)$|privatedns:VirtualNetworkLink|authorization|managedidentity|monitor|containerservice:MaintenanceConfiguration|keyvault:Secret|containerregistry:Token)/,
+  /^aws:(ec2\/(vpc:|subnet|routeTable|routeTableAssociation|route:|internetGateway|launchTemplate|securityGroup)|iam\/|eks\/(accessEntry|accessPolicyAssociation|addon|fargateProfile)|kms\/alias|ecr\/lifecyclePolicy)/,
   /^(random|time|pulumi|pulumi-nodejs|docker-build):/,
   /^kubernetes:/,
 ];
@@ -87,9 +87,14 @@ function costOfAzure(resource: CapturedResource, ctx: CostContext): Priced | und
       const pool = record(list(inputs.agentPoolProfiles)[0]);
       const count = pool.enableAutoScaling === true ? num(pool.minCount, 1) : num(pool.count, 1);
       const nodes = azurePool(type, String(pool.vmSize), count, ctx);
-      // AKS makes one Standard load balancer with an outbound public IP for the cluster's egress.
-      const lb = hourlyOf(ctx.price("azure.lb.standard.first5rules", type)) + hourlyOf(ctx.price("azure.publicip.standard.static", type));
-      return { hourly: plane + nodes.hourly + lb, parts: [`${tier} control plane`, ...nodes.parts, "a load balancer and its outbound IP"] };
+      // With the load balancer as the way out, AKS makes it, and an outbound public IP, with the cluster;
+      // through a NAT gateway (priced on its own), a load balancer comes only with a LoadBalancer Service.
+      const natOut = record(inputs.networkProfile).outboundType === "userAssignedNATGateway";
+      const services = ctx.resources.some(isLoadBalancerService);
+      const lb = natOut && !services ? 0 : hourlyOf(ctx.price("azure.lb.standard.first5rules", type));
+      const outboundIp = natOut ? 0 : hourlyOf(ctx.price("azure.publicip.standard.static", type));
+      const lbParts = natOut ? (services ? ["a load balancer"] : []) : ["a load balancer and its outbound IP"];
+      return { hourly: plane + nodes.hourly + lb + outboundIp, parts: [`${tier} control plane`, ...nodes.parts, ...lbParts] };
     }
     case "azure-native:containerservice:AgentPool": {
       const count = inputs.enableAutoScaling === true ? num(inputs.minCount, 0) : num(inputs.count, 0);
@@ -108,6 +113,36 @@ function costOfAzure(resource: CapturedResource, ctx: CostContext): Priced | und
       return { hourly: hourlyOf(ctx.price("azure.keyvault.standard.operations", type), ctx.assume("keyVaultOperationsPerMonth") / 10_000), parts: ["operations"] };
     case "azure-native:storage:StorageAccount":
       return { hourly: hourlyOf(ctx.price("azure.storage.blob.hot.lrs", type), ctx.assume("storageAccountGb")), parts: ["blob storage"] };
+    default:
+      return costOfAzureNetwork(resource, ctx);
+  }
+}
+
+/** The network's billable parts: egress, private endpoints and their zones, and Application Gateway for Containers. */
+function costOfAzureNetwork(resource: CapturedResource, ctx: CostContext): Priced | undefined {
+  const { type } = resource;
+  switch (type) {
+    case "azure-native:network:NatGateway": {
+      const gb = ctx.assume("azureNatGbPerMonth");
+      return { hourly: hourlyOf(ctx.price("azure.natgateway.hourly", type)) + hourlyOf(ctx.price("azure.natgateway.dataProcessed", type), gb), parts: ["NAT gateway", `${gb} GB a month`] };
+    }
+    case "azure-native:network:PublicIPAddress":
+      return { hourly: hourlyOf(ctx.price("azure.publicip.standard.static", type)), parts: ["static public IP"] };
+    case "azure-native:network:PrivateEndpoint": {
+      const gb = ctx.assume("privateEndpointGbPerMonth");
+      // Azure bills the data in each direction; the assumption is both together.
+      return { hourly: hourlyOf(ctx.price("azure.privateendpoint.hourly", type)) + hourlyOf(ctx.price("azure.privateendpoint.dataProcessed", type), gb), parts: ["private endpoint", `${gb} GB a month`] };
+    }
+    case "azure-native:privatedns:PrivateZone":
+      return { hourly: hourlyOf(ctx.price("azure.privatedns.zone", type)), parts: ["private DNS zone"] };
+    case "azure-native:servicenetworking:TrafficControllerInterface": {
+      const units = ctx.assume("appGatewayCapacityUnits");
+      return { hourly: hourlyOf(ctx.price("azure.agc.hourly", type)) + hourlyOf(ctx.price("azure.agc.capacityUnit", type), units), parts: ["Application Gateway for Containers", `${units} capacity units`] };
+    }
+    case "azure-native:servicenetworking:FrontendsInterface":
+      return { hourly: hourlyOf(ctx.price("azure.agc.frontend", type)), parts: ["frontend"] };
+    case "azure-native:servicenetworking:AssociationsInterface":
+      return { hourly: hourlyOf(ctx.price("azure.agc.association", type)), parts: ["subnet association"] };
     default:
       return undefined;
   }
@@ -135,11 +170,23 @@ function costOfAws(resource: CapturedResource, ctx: CostContext): Priced | undef
       const gb = ctx.assume("natGbPerMonth");
       return { hourly: hourlyOf(ctx.price("aws.natgateway.hourly", type)) + hourlyOf(ctx.price("aws.natgateway.dataProcessed", type), gb), parts: ["NAT gateway", `${gb} GB a month`] };
     }
+    case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+      // Gateway endpoints (S3, DynamoDB) are free; an interface endpoint is billed per zone it has a subnet in.
+      if (inputs.vpcEndpointType !== "Interface") return { hourly: 0, parts: ["gateway endpoint, free"] };
+      const zones = list(inputs.subnetIds).length;
+      const gb = ctx.assume("vpcEndpointGbPerMonth");
+      const hourly = hourlyOf(ctx.price("aws.vpcendpoint.interface.hourly", type), zones) + hourlyOf(ctx.price("aws.vpcendpoint.interface.dataProcessed", type), gb);
+      return { hourly, parts: [`interface endpoint in ${zones} zones`, `${gb} GB a month`] };
+    }
     case "aws:ec2/eip:Eip":
       return { hourly: hourlyOf(ctx.price("aws.publicipv4", type)), parts: ["public IPv4 address"] };
     case "aws:kms/key:Key":
       return { hourly: hourlyOf(ctx.price("aws.kms.key", type)), parts: ["customer-managed key"] };
     case "aws:cloudwatch/logGroup:LogGroup": {
+      if (!String(inputs.name ?? "").endsWith("/cluster")) {
+        const gb = ctx.assume("fargateLogGbPerMonth");
+        return { hourly: hourlyOf(ctx.price("aws.cloudwatch.logs.ingestion", type), gb), parts: [`${gb} GB a month of pod logs ingested`] };
+      }
       // The audit log is most of a control plane's logs; the cluster says whether it sends it.
       const audited = ctx.resources.some((r) => r.type === "aws:eks/cluster:Cluster" && list(r.inputs.enabledClusterLogTypes).includes("audit"));
       const gb = ctx.assume(audited ? "controlPlaneLogGbPerMonthAudit" : "controlPlaneLogGbPerMonth");

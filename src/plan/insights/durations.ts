@@ -30,6 +30,8 @@ export function timingKey(resource: CapturedResource): string {
     if (resource.inputs.roleAssignmentId !== undefined) return "voting-platform:key-vault-data-plane-access";
     if (resource.inputs.tokenId !== undefined) return "voting-platform:acr-token-password";
   }
+  // An interface endpoint places network interfaces in each subnet, which takes a minute or two; a gateway one is a route.
+  if (resource.type === "aws:ec2/vpcEndpoint:VpcEndpoint") return `${resource.type}:${resource.inputs.vpcEndpointType === "Interface" ? "Interface" : "Gateway"}`;
   if (resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm.sh/")) {
     const awaited = isLoadBalancerService(resource) || ownsVolumes(resource) || isKube(resource, "Deployment") || isKube(resource, "Ingress");
     return awaited ? resource.type : "kubernetes:object";

@@ -47,7 +47,7 @@ export interface FoundPrice {
 /** A price for every region (`all`, `all (US list)`), or one that names the region among others. */
 const regionMatches = (item: PriceItem, region: string) => /^all\b/.test(item.region) || item.region.split(/[ ,/()]+/).includes(region);
 
-/** Prices of one cloud's list, looked up by key for a region, falling back to the cloud's base region. */
+/** Prices of one cloud's list, looked up by key for a region, falling back to the cloud's base region, then to any. */
 export class PriceBook {
   constructor(
     cloud: "azure" | "aws",
@@ -60,6 +60,9 @@ export class PriceBook {
     const exact = candidates.find((i) => i.region === region) ?? candidates.find((i) => regionMatches(i, region));
     if (exact) return { usd: exact.usd, unit: exact.unit, item: exact };
     const base = candidates.find((i) => regionMatches(i, this.baseRegion));
-    return base ? { usd: base.usd, unit: base.unit, item: base, basedOn: this.baseRegion } : undefined;
+    if (base) return { usd: base.usd, unit: base.unit, item: base, basedOn: this.baseRegion };
+    // Some prices are known in one region only (an example on a pricing page): better that, said, than none.
+    const other = candidates[0];
+    return other ? { usd: other.usd, unit: other.unit, item: other, basedOn: other.region } : undefined;
   }
 }

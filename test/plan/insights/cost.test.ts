@@ -85,4 +85,50 @@ describe("the cost of a stack", () => {
     expect(cost.hourly).toBeCloseTo(3 * (vm + disk) + lb, 2);
     expect(cost.assumptions).toContainEqual("azure.disk.premium.P10: no westeurope price in data/prices.json; priced at eastus");
   });
+
+  it("prices interface VPC endpoints per zone they have a subnet in, and gateway ones (S3) as free", () => {
+    const g = new GraphBuilder();
+    g.add("aws:ec2/vpcEndpoint:VpcEndpoint", "ecr-api", { inputs: { vpcEndpointType: "Interface", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] } });
+    g.add("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { inputs: { vpcEndpointType: "Gateway", routeTableIds: ["rtb-a"] } });
+    g.add("aws:ec2/securityGroup:SecurityGroup", "endpoints");
+    const cost = estimateCost(g.capture(), "aws", "eu-west-1");
+    const expected = 3 * usd("aws.vpcendpoint.interface.hourly", "eu-west-1") + (5 * usd("aws.vpcendpoint.interface.dataProcessed", "eu-west-1")) / 730;
+    expect(cost.hourly).toBeCloseTo(expected, 4);
+    expect(cost.unpriced).toEqual([]);
+    expect(cost.assumptions).toContainEqual(expect.stringMatching(/each VPC interface endpoint processes 5 GB a month/));
+  });
+
+  it("drops the cluster's outbound IP and load balancer when AKS goes out through a NAT gateway, and prices the gateway instead", () => {
+    const cluster = (outboundType: string) => ({
+      inputs: { sku: { tier: "Free" }, networkProfile: { outboundType }, agentPoolProfiles: [{ vmSize: "Standard_B2ms", count: 1 }] },
+    });
+    const viaLb = new GraphBuilder();
+    viaLb.add("azure-native:containerservice:ManagedCluster", "aks", cluster("loadBalancer"));
+    const viaNat = new GraphBuilder();
+    viaNat.add("azure-native:containerservice:ManagedCluster", "aks", cluster("userAssignedNATGateway"));
+    viaNat.add("azure-native:network:NatGateway", "nat");
+    viaNat.add("azure-native:network:PublicIPAddress", "egress-ip");
+    const lb = usd("azure.lb.standard.first5rules", "all (US list)") + usd("azure.publicip.standard.static", "westeurope");
+    const nat = usd("azure.natgateway.hourly", "westeurope") + (20 * usd("azure.natgateway.dataProcessed", "westeurope")) / 730 + usd("azure.publicip.standard.static", "westeurope");
+    const difference = estimateCost(viaNat.capture(), "azure", "westeurope").hourly - estimateCost(viaLb.capture(), "azure", "westeurope").hourly;
+    expect(difference).toBeCloseTo(nat - lb, 4);
+  });
+
+  it("prices private endpoints, their zones, and Application Gateway for Containers, saying where a price comes from another region", () => {
+    const g = new GraphBuilder();
+    g.add("azure-native:network:PrivateEndpoint", "vault");
+    g.add("azure-native:privatedns:PrivateZone", "zone");
+    g.add("azure-native:privatedns:VirtualNetworkLink", "link");
+    g.add("azure-native:network:PrivateDnsZoneGroup", "records");
+    g.add("azure-native:servicenetworking:TrafficControllerInterface", "agc");
+    g.add("azure-native:servicenetworking:FrontendsInterface", "frontend");
+    g.add("azure-native:servicenetworking:AssociationsInterface", "association");
+    const cost = estimateCost(g.capture(), "azure", "westeurope");
+    const endpoint = usd("azure.privateendpoint.hourly", "westus") + (5 * usd("azure.privateendpoint.dataProcessed", "westus")) / 730;
+    const zone = usd("azure.privatedns.zone", "all") / 730;
+    const agc = ["azure.agc.hourly", "azure.agc.frontend", "azure.agc.association", "azure.agc.capacityUnit"].reduce((sum, key) => sum + usd(key, "eastus2"), 0);
+    expect(cost.hourly).toBeCloseTo(endpoint + zone + agc, 4);
+    expect(cost.unpriced).toEqual([]);
+    expect(cost.assumptions).toContainEqual("azure.agc.association: no westeurope price in data/prices.json; priced at eastus2");
+  });
 });
