@@ -38,6 +38,30 @@ describe("Pulumi.yaml", () => {
     }
   });
 
+  describe("as a pulumi new template", () => {
+    const template = (project as unknown as { template: { config: Record<string, { description?: string; default?: string }> } & Record<string, unknown> }).template;
+
+    it("uses only the fields Pulumi's project schema allows a template (sdk/go/common/workspace/project.json)", () => {
+      expect(Object.keys(template).filter((field) => !["description", "quickstart", "important", "config"].includes(field))).toEqual([]);
+      for (const [key, prompt] of Object.entries(template.config)) {
+        expect(Object.keys(prompt).filter((field) => !["description", "default", "secret"].includes(field)), key).toEqual([]);
+        expect(prompt.description?.length ?? 0, key).toBeGreaterThan(10);
+      }
+    });
+
+    it("asks for keys the program reads, whose defaults make a valid stack on either cloud", () => {
+      const keys = Object.keys(template.config);
+      expect(keys.filter((key) => !key.includes(":") && !(key in declared))).toEqual([]);
+      expect(keys).toEqual(expect.arrayContaining(["cloud", "environment", "azure-native:location", "aws:region"]));
+      const defaults = Object.fromEntries(keys.map((key) => [key.includes(":") ? key : `voting-platform:${key}`, String(template.config[key]?.default)]));
+      for (const cloud of ["azure", "aws"]) {
+        const settings = loadSettings({ project: project.name, stack: "new", values: { ...defaults, "voting-platform:cloud": cloud } });
+        expect(settings.platform.cloud).toBe(cloud);
+        expect(settings.environment).toBe("dev");
+      }
+    });
+  });
+
   it("loads the TypeScript program the way `pulumi up` runs it", () => {
     const runtime = (project as unknown as { runtime: { name: string; options: Record<string, unknown> } }).runtime;
     expect(runtime.name).toBe("nodejs");
