@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { parse } from "yaml";
 import { z } from "zod";
 import type { KubeObject } from "../manifests.js";
+import { crdSchemaProblems } from "./crd-schema.js";
 
 const require = createRequire(import.meta.url);
 
@@ -123,7 +124,8 @@ export function schemaProblems(object: KubeObject): string[] {
   const custom = customSchemas[`${object.apiVersion}/${object.kind}`];
   if (custom) return custom(object);
   const Model = modelFor(object.apiVersion, object.kind);
-  if (!Model) return [`no schema for ${object.apiVersion} ${object.kind}; add one to src/plan/validate/schema.ts`];
+  // Custom resources whose CRD is vendored in src/plan/validate/crds are checked against it.
+  if (!Model) return crdSchemaProblems(object) ?? [`no schema for ${object.apiVersion} ${object.kind}; add one to src/plan/validate/schema.ts`];
   try {
     new Model(object).validate();
     return [];
