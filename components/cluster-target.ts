@@ -29,6 +29,11 @@ export interface ClusterTarget {
   /** A secret store the cluster can mount secrets from, where the platform has one. */
   secretStore?: SecretStore;
   /**
+   * The cluster runs the Vertical Pod Autoscaler (its `autoscaling.k8s.io/v1` API), so apps may ask it
+   * for recommendations. @default false
+   */
+  verticalPodAutoscaler?: boolean;
+  /**
    * What must exist before workloads are created: node pools, add-ons, controllers. Workloads depend on
    * these so they are created after them, and deleted before them.
    */

@@ -48,6 +48,11 @@ export interface RedisBackendArgs {
    * @default - requests 100m CPU and 128Mi, limits 500m CPU and 512Mi
    */
   readonly resources?: k8s.types.input.core.v1.ResourceRequirements;
+  /**
+   * Ask the cluster's Vertical Pod Autoscaler for Redis's CPU and memory, in recommendation mode only.
+   * @default false
+   */
+  readonly recommendResources?: boolean;
 }
 
 /**
@@ -77,6 +82,7 @@ export class RedisBackend extends pulumi.ComponentResource {
     const headless = this.createHeadlessService(name, args.context);
     this.statefulSet = this.createStatefulSet(name, args, resources, headless.metadata.name);
     const service = this.createService(name, args.context);
+    if (args.recommendResources) this.createRecommender(name, args.context);
     this.host = service.metadata.name;
     this.registerOutputs({ host: this.host, port: this.port });
   }
@@ -94,6 +100,29 @@ export class RedisBackend extends pulumi.ComponentResource {
         },
       },
       { parent: this, provider: ctx.provider },
+    );
+  }
+
+  /**
+   * A VerticalPodAutoscaler that only recommends (`updateMode: Off`): evicting the one Redis pod to resize
+   * it would take the votes offline, so people read the recommendation (`kubectl describe vpa`) and set
+   * the resources themselves.
+   */
+  private createRecommender(name: string, ctx: AppContext): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(
+      `${name}-vpa`,
+      {
+        apiVersion: "autoscaling.k8s.io/v1",
+        kind: "VerticalPodAutoscaler",
+        metadata: objectMeta(ctx, "redis", "redis"),
+        spec: {
+          targetRef: { apiVersion: "apps/v1", kind: "StatefulSet", name: this.statefulSet.metadata.name },
+          updatePolicy: { updateMode: "Off" },
+          resourcePolicy: { containerPolicies: [{ containerName: "redis", controlledResources: ["cpu", "memory"] }] },
+        },
+      },
+      // The CRD comes with the platform's managed VPA.
+      { parent: this, provider: ctx.provider, dependsOn: ctx.readiness },
     );
   }
 

@@ -98,7 +98,14 @@ export class VotingApp extends pulumi.ComponentResource {
     const auth = new RedisAuth(`${name}-redis-auth`, { context, secretStore: target.secretStore }, { parent: this });
     const redis = new RedisBackend(
       `${name}-redis`,
-      { context, image: redisImage, storageClassName: target.storageClassName, storageSize: redisStorageSize, secret: auth.secret },
+      {
+        context,
+        image: redisImage,
+        storageClassName: target.storageClassName,
+        storageSize: redisStorageSize,
+        secret: auth.secret,
+        recommendResources: target.verticalPodAutoscaler ?? false,
+      },
       { parent: this },
     );
     const exposure = target.exposure;

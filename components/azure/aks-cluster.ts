@@ -12,6 +12,7 @@ import { AksMonitoring } from "./monitoring.js";
 import { containerInsightsRuleName, dnsLabelDomain, globalName, localNames } from "./naming.js";
 import { AksNetwork } from "./network.js";
 import { AksNodePools } from "./node-pools.js";
+import { AksNodeProvisioning, autoProvisioningArgs, clusterScaling } from "./node-provisioning.js";
 import { principalTypeOfToken } from "./principal.js";
 import { AksPrivateEndpoints, type PrivateEndpointTarget } from "./private-endpoints.js";
 import { AksRegistry } from "./registry.js";
@@ -77,6 +78,8 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly monitoring: AksMonitoring;
   readonly managedCluster: AksManagedCluster;
   readonly nodePools?: AksNodePools;
+  /** Node auto-provisioning's NodePool and AKSNodeClass, with `scaling.nodeProvisioning` auto. */
+  readonly nodeProvisioning?: AksNodeProvisioning;
   readonly registry: AksRegistry;
   readonly keyVault: AksKeyVault;
   readonly secretsReader: AksWorkloadIdentity;
@@ -161,6 +164,7 @@ export class AksCluster extends pulumi.ComponentResource {
         containerInsightsRuleId: this.monitoring.containerInsightsRule.id,
         network: settings.network,
         systemPool: settings.systemPool,
+        scaling: clusterScaling(settings),
         kubernetesVersion: settings.kubernetesVersion,
         virtualNodesSubnet:
           virtualNodesSubnet && this.network.virtualNodesSubnetName
@@ -288,6 +292,17 @@ export class AksCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const autoProvisioning = autoProvisioningArgs(name, settings, tags);
+    if (autoProvisioning) {
+      this.nodeProvisioning = new AksNodeProvisioning(
+        `${name}-node-provisioning`,
+        // NAP puts its nodes' network interfaces on the node subnet with the cluster's role there.
+        { ...autoProvisioning, provider: this.access.provider, waitFor: [cluster, ...this.managedCluster.roleAssignments] },
+        { parent: this },
+      );
+    }
+    const nodes = [...(this.nodePools?.pools ?? []), ...(this.nodeProvisioning?.readiness ?? [])];
+
     // With pools across zones, a zonal disk would hold its pod to the one zone the disk is in.
     const zonedPools = settings.systemPool.zones.length > 1 || settings.userPools.some((pool) => (pool.zones?.length ?? 0) > 1);
     if (zonedPools && offersZoneRedundantDisks(location)) {
@@ -316,7 +331,7 @@ export class AksCluster extends pulumi.ComponentResource {
           nodeResourceGroupId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${cluster.nodeResourceGroup}`,
           provider: this.access.provider,
           // Its images come from MCR, not the registry; but like every workload it goes before the private endpoints.
-          waitFor: [cluster, ...(this.nodePools?.pools ?? []), ...(this.privateEndpoints?.readiness ?? [])],
+          waitFor: [cluster, ...nodes, ...(this.privateEndpoints?.readiness ?? [])],
           certificate: { keyVaultId: args.https.keyVaultId, readerPrincipalId: this.secretsReader.principalId },
           tags,
         },
@@ -348,9 +363,11 @@ export class AksCluster extends pulumi.ComponentResource {
       storageClassName: this.zoneRedundantStorage ? zoneRedundantStorageClass : zonalStorageClass,
       registry: this.registry.target,
       secretStore: this.keyVault.secretStore,
+      verticalPodAutoscaler: settings.scaling.verticalPodAutoscaler,
       readiness: [
         cluster,
-        ...(this.nodePools?.pools ?? []),
+        // Pods then have nodes to land on, and are deleted before NAP's NodePool takes its nodes away.
+        ...nodes,
         ...this.managedCluster.roleAssignments,
         this.registry.acrPull,
         this.keyVault.readerAccess,

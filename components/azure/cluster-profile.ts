@@ -1,12 +1,18 @@
 import type { containerservice } from "@pulumi/azure-native/types/input.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { addons } from "./naming.js";
-import type { AksNetworkSettings, AksSystemPoolSettings, AksUserPoolSettings } from "./settings.js";
+import type { AksAutoscalerProfile, AksNetworkSettings, AksSystemPoolSettings, AksUserPoolSettings } from "./settings.js";
 
 type AgentPoolProfile = containerservice.ManagedClusterAgentPoolProfileArgs;
 type NetworkProfile = containerservice.ContainerServiceNetworkProfileArgs;
 type AddonProfile = containerservice.ManagedClusterAddonProfileArgs;
 type MaintenanceWindow = containerservice.MaintenanceWindowArgs;
+type AutoscalerProfileArgs = containerservice.ManagedClusterPropertiesAutoScalerProfileArgs;
+
+/** AksAutoscalerProfile names exactly azure-native's properties: a renamed or missing one fails to compile. */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never;
+const profileNamesMatch: SameKeys<Required<AksAutoscalerProfile>, Required<AutoscalerProfileArgs>> = true;
+void profileNamesMatch;
 
 /** The cluster's network, as AKS sees it: the VNet and subnets are the network component's. */
 export type ClusterNetworkOptions = Pick<AksNetworkSettings, "serviceCidr" | "dnsServiceIp" | "overlay" | "podCidr" | "policy" | "outbound">;
@@ -126,4 +132,38 @@ export function maintenanceWindow(window: MaintenanceWindowOptions): Maintenance
 /** ignoreChanges paths for a pool count the autoscaler owns. */
 export function autoscaledCountPaths(autoscaled: boolean, path: string): string[] {
   return autoscaled ? [path] : [];
+}
+
+/** Who scales the cluster's nodes, how the cluster autoscaler behaves, and whether pods get VPA. */
+export interface ClusterScalingOptions {
+  /**
+   * `Auto` turns on node auto-provisioning without AKS's default NodePools, so that the NodePool the
+   * stack makes is the only one and its limits hold; `Manual` leaves nodes to the pools.
+   * @default "Manual"
+   */
+  nodeProvisioning?: "Manual" | "Auto";
+  /**
+   * The cluster autoscaler's profile.
+   * @default - none sent: AKS's defaults
+   */
+  autoscalerProfile?: AksAutoscalerProfile;
+  /**
+   * The Vertical Pod Autoscaler add-on.
+   * @default false
+   */
+  verticalPodAutoscaler?: boolean;
+}
+
+/**
+ * The cluster's scaling profiles. The node provisioning mode and VPA are always sent, off included, so that
+ * turning either off takes effect; the autoscaler profile only when given.
+ */
+export function scalingProfiles(options: ClusterScalingOptions) {
+  return {
+    // Default pools None in either mode: with `Auto` (azure-native fills it in when left out), AKS would add
+    // NodePools of its own, without limits, beside ours; and turning NAP on then changes the mode alone.
+    nodeProvisioningProfile: { mode: options.nodeProvisioning ?? "Manual", defaultNodePools: "None" },
+    autoScalerProfile: options.autoscalerProfile,
+    workloadAutoScalerProfile: { verticalPodAutoscaler: { enabled: options.verticalPodAutoscaler ?? false } },
+  };
 }

@@ -10,8 +10,10 @@ import {
   autoscaledCountPaths,
   maintenanceWindow,
   networkProfile,
+  scalingProfiles,
   systemPoolProfile,
   type ClusterNetworkOptions,
+  type ClusterScalingOptions,
   type MaintenanceWindowOptions,
   type SystemPoolOptions,
 } from "./cluster-profile.js";
@@ -43,6 +45,11 @@ export interface AksManagedClusterArgs {
   network: ClusterNetworkOptions;
   /** The system node pool. */
   systemPool: SystemPoolOptions;
+  /**
+   * Node auto-provisioning, the cluster autoscaler's profile and VPA.
+   * @default - Manual node provisioning, AKS's autoscaler profile, no VPA
+   */
+  scaling?: ClusterScalingOptions;
   /**
    * Kubernetes version, `1.33` or `1.33.2`.
    * @default - the region's AKS default version
@@ -157,6 +164,11 @@ export class AksManagedCluster extends pulumi.ComponentResource {
     if (apiServer.privateCluster && apiServer.authorizedIpRanges.length > 0) {
       throw new Error(`AksManagedCluster ${name}: authorizedIpRanges cannot be combined with privateCluster`);
     }
+    // Refused with node auto-provisioning: Calico (learn.microsoft.com/azure/aks/node-auto-provisioning-networking), and
+    // autoscaled pools (azure-native's NodeProvisioningMode Auto).
+    if (args.scaling?.nodeProvisioning === "Auto" && (args.systemPool.autoscaler || args.network.policy === "calico")) {
+      throw new Error(`AksManagedCluster ${name}: node auto-provisioning takes neither the cluster autoscaler on the system pool nor Calico`);
+    }
     const role = (id: string) => pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionId(sub, id));
 
     const identity = this.createIdentity(name, args, access.controlPlaneIdentity, role, tags);
@@ -173,6 +185,7 @@ export class AksManagedCluster extends pulumi.ComponentResource {
         identity: identity.profile,
         agentPoolProfiles: [systemPoolProfile(args.systemPool, args.nodeSubnetId)],
         networkProfile: networkProfile(args.network),
+        ...scalingProfiles(args.scaling ?? {}),
         addonProfiles: addonProfiles({
           workspaceId: args.workspaceId,
           secretRotationInterval: args.secretRotationInterval ?? "2m",

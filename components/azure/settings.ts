@@ -19,6 +19,7 @@ export interface AksSettings {
   userPools: AksUserPoolSettings[];
   /** Virtual nodes: the ACI connector on its own delegated subnet (`aksVirtualNodes`). @default false */
   virtualNodes: boolean;
+  scaling: AksScalingSettings;
   /** Control-plane pricing tier (`aksSkuTier`). @default "Free" in dev, "Standard" in prod */
   skuTier: "Free" | "Standard" | "Premium";
   upgrade: AksUpgradeSettings;
@@ -156,4 +157,67 @@ export interface AksAccessSettings {
   disableLocalAccounts: boolean;
   /** How kubelogin signs in for the program's kubeconfig (`aksKubeloginMode`). @default "azurecli" */
   kubeloginMode: "azurecli" | "azd" | "spn" | "msi" | "workloadidentity";
+}
+
+/** How the cluster adds and removes nodes, and sizes pods. */
+export interface AksScalingSettings {
+  /**
+   * Who adds and removes nodes (`aksNodeProvisioning`): `autoscaler`, the cluster autoscaler on the pools
+   * with a minimum and a maximum; or `auto`, node auto-provisioning (Karpenter run by AKS), which picks VM
+   * sizes for pending pods itself within the NodePool of `autoProvisioning`.
+   * @default "autoscaler"
+   */
+  nodeProvisioning: "autoscaler" | "auto";
+  /**
+   * The cluster autoscaler's profile, sent while a pool is autoscaled (`aksAutoscalerProfile` over the
+   * environment's profile, src/config/aks-scaling.ts).
+   * @default - dev: scale-down after 5m unneeded and 5m after a scale-up, least-waste; prod: 10m and 10m,
+   * least-waste, similar pools balanced; both: nodes with emptyDir pods may go
+   */
+  autoscalerProfile: AksAutoscalerProfile;
+  /** NAP's one NodePool, with nodeProvisioning `auto`. */
+  autoProvisioning: AksAutoProvisioningSettings;
+  /** The Vertical Pod Autoscaler add-on (`aksVerticalPodAutoscaler`). @default false in dev, true in prod */
+  verticalPodAutoscaler: boolean;
+}
+
+/** Switches of the autoscaler profile that ARM takes as booleans. */
+export type AutoscalerBooleanSetting = "daemonsetEvictionForEmptyNodes" | "daemonsetEvictionForOccupiedNodes" | "ignoreDaemonsetsUtilization";
+/** Settings of the autoscaler profile that ARM takes as strings, switches ("true", "false") among them. */
+export type AutoscalerStringSetting =
+  | "balanceSimilarNodeGroups"
+  | "expander"
+  | "maxEmptyBulkDelete"
+  | "maxGracefulTerminationSec"
+  | "maxNodeProvisionTime"
+  | "maxTotalUnreadyPercentage"
+  | "newPodScaleUpDelay"
+  | "okTotalUnreadyCount"
+  | "scaleDownDelayAfterAdd"
+  | "scaleDownDelayAfterDelete"
+  | "scaleDownDelayAfterFailure"
+  | "scaleDownUnneededTime"
+  | "scaleDownUnreadyTime"
+  | "scaleDownUtilizationThreshold"
+  | "scanInterval"
+  | "skipNodesWithLocalStorage"
+  | "skipNodesWithSystemPods";
+
+/**
+ * The cluster autoscaler's profile by azure-native's property names (`autoScalerProfile`), valued as ARM
+ * takes them. What is left out keeps AKS's default (learn.microsoft.com/azure/aks/cluster-autoscaler,
+ * "Cluster autoscaler profile settings").
+ */
+export type AksAutoscalerProfile = Partial<Record<AutoscalerStringSetting, string> & Record<AutoscalerBooleanSetting, boolean>>;
+
+/** The NodePool node auto-provisioning creates nodes from; it is the cluster's only one. */
+export interface AksAutoProvisioningSettings {
+  /** vCPUs all of its nodes may have together; NAP adds no node beyond. @default 8 in dev, 36 in prod */
+  cpuLimit: number;
+  /** Memory all of its nodes may have together, in GiB. @default 32 in dev, 144 in prod */
+  memoryLimitGiB: number;
+  /** How long a node stays empty or underused before NAP removes or replaces it. @default "5m" in dev, "10m" in prod */
+  consolidateAfter: string;
+  /** Nodes NAP may take away at once, a count or a percentage. @default "10%" in dev, "1" in prod */
+  disruptionBudget: string;
 }

@@ -4,6 +4,7 @@ import { field, isCidr } from "./fields.js";
 import { documentationRanges } from "./placeholders.js";
 import type { AksSettings } from "../../components/azure/settings.js";
 import { aksNetworkKeys, checkNetwork, deployerRanges, networkSettings } from "./aks-network.js";
+import { aksScalingKeys, autoProvisionedNodes, checkScaling, scalingSettings } from "./aks-scaling.js";
 import { defineFragment, type ConfigContext, type ReportProblem } from "./fragment.js";
 
 const azureRegion = /^[a-z][a-z0-9]{2,30}$/;
@@ -95,7 +96,8 @@ export function aksConfig(ctx: ConfigContext) {
         expected: "a list of availability zones drawn from 1, 2 and 3",
         maxItems: 3,
       }),
-      aksAutoscaler: field.boolean({ default: prod }),
+      // Unset, on in prod, but with node auto-provisioning, which AKS runs no cluster autoscaler beside.
+      aksAutoscaler: optionalBoolean(),
       aksNodeMinCount: field.integer({ min: 1, max: 100, default: prod ? 3 : 1 }),
       aksNodeMaxCount: field.integer({ min: 1, max: 100, default: prod ? 6 : 5 }),
       aksOsDiskType: field.oneOf(osDiskTypes, { default: "Managed" }),
@@ -110,6 +112,7 @@ export function aksConfig(ctx: ConfigContext) {
         default: [],
         expected: "a list of node pools such as name=user,vmSize=Standard_D4s_v5,count=2,minCount=1,maxCount=5,zones=1|2|3",
       }),
+      ...aksScalingKeys(ctx),
       aksSkuTier: field.oneOf<(typeof skuTiers)[number]>(skuTiers, { default: prod ? "Standard" : "Free" }),
       aksUpgradeChannel: field.oneOf(upgradeChannels, { default: "patch" }),
       aksNodeOsUpgradeChannel: field.oneOf(nodeOsUpgradeChannels, { default: "NodeImage" }),
@@ -150,10 +153,12 @@ export function aksConfig(ctx: ConfigContext) {
       aksKeyVaultPurgeProtection: field.boolean({ default: prod }),
       aksStorageAccount: field.boolean({ default: false }),
     },
-    (v, report): AksSettings => {
+    (given, report): AksSettings => {
+      const v = { ...given, aksAutoscaler: given.aksAutoscaler ?? (prod && given.aksNodeProvisioning !== "auto") };
       checkNetwork(v, ctx, report);
-      checkSystemPool(v, report);
+      checkSystemPool(v, report, autoProvisionedNodes(v, ctx));
       checkUserPools(v.aksUserPools, report);
+      checkScaling(v, report);
       checkAccess(v, ctx, report);
       if (v.aksUpgradeChannel === "node-image" && v.aksNodeOsUpgradeChannel !== "NodeImage") {
         report(
@@ -184,6 +189,7 @@ export function aksConfig(ctx: ConfigContext) {
         },
         userPools: v.aksUserPools,
         virtualNodes: v.aksVirtualNodes,
+        scaling: scalingSettings(v, ctx),
         skuTier: v.aksSkuTier,
         upgrade: {
           channel: v.aksUpgradeChannel,
@@ -228,9 +234,11 @@ interface PoolValues {
   aksNodeSubnetCidr: string;
   aksUserPools: UserPoolSettings[];
   aksSystemPoolCriticalOnly: boolean | undefined;
+  aksNodeProvisioning: "autoscaler" | "auto";
 }
 
-function checkSystemPool(v: PoolValues, report: ReportProblem): void {
+/** `autoProvisioned`: the nodes node auto-provisioning may add on the node subnet. */
+function checkSystemPool(v: PoolValues, report: ReportProblem, autoProvisioned = 0): void {
   if (new Set(v.aksZones).size !== v.aksZones.length) {
     report("aksZones", "a list of availability zones drawn from 1, 2 and 3, each once");
   }
@@ -247,12 +255,12 @@ function checkSystemPool(v: PoolValues, report: ReportProblem): void {
       report("aksNodeCount", `a count from aksNodeMinCount to aksNodeMaxCount (${v.aksNodeMinCount} to ${v.aksNodeMaxCount}) while the autoscaler is on`);
     }
   }
-  if (v.aksSystemPoolCriticalOnly === true && v.aksUserPools.length === 0) {
-    report("aksSystemPoolCriticalOnly", "false while aksUserPools is empty: the app's pods would have no node to run on");
+  if (v.aksSystemPoolCriticalOnly === true && v.aksUserPools.length === 0 && v.aksNodeProvisioning !== "auto") {
+    report("aksSystemPoolCriticalOnly", "false while aksUserPools is empty and aksNodeProvisioning is autoscaler: the app's pods would have no node to run on");
   }
   const nodes = parseCidr(v.aksNodeSubnetCidr);
   if (nodes && !v.aksNetworkOverlay) {
-    const needed = flatCniAddresses(v);
+    const needed = flatCniAddresses(v) + autoProvisioned * (v.aksMaxPods + 1);
     const usable = nodes.last - nodes.first + 1 - 5;
     if (needed > usable) {
       report(
