@@ -96,6 +96,7 @@ async function eksPlatform(settings: Settings, eks: EksSettings): Promise<Platfo
     natGateways: eks.network.natGateways,
     vpcEndpoints: eks.network.vpcEndpoints,
     nodeGroups: eks.nodeGroups,
+    compute: eks.compute,
     publicAccess: eks.endpoint.publicAccess,
     publicAccessCidrs: eks.endpoint.publicAccessCidrs,
     logTypes: eks.logging.types,

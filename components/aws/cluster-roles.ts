@@ -11,6 +11,17 @@ export interface ClusterRolesArgs {
   accountId: pulumi.Input<string>;
   /** The cluster's region. */
   region: string;
+  /**
+   * EKS Auto Mode: the cluster's role also gets the policies Auto Mode acts with, and the nodes' role the
+   * minimal ones Auto Mode's nodes take (AWS docs: Auto Mode cluster IAM role, node IAM role). @default false
+   */
+  autoMode?: boolean;
+  /**
+   * A role of its own for the nodes Karpenter launches, as upstream has it: EKS manages the access entry of
+   * a managed node group's role, which Karpenter's nodes must not share, and the controller may pass this
+   * role alone. @default false
+   */
+  karpenterNodes?: boolean;
   /** Tags on every role. @default {} */
   tags?: Record<string, string>;
 }
@@ -23,6 +34,9 @@ export class ClusterRoles extends pulumi.ComponentResource {
   readonly clusterRole: iam.Role;
   readonly nodeRole: iam.Role;
   readonly fargateRole: iam.Role;
+  /** The role of Karpenter's nodes, with the node policies, when asked for. */
+  readonly karpenterNodeRole?: iam.Role;
+  readonly karpenterNodePolicies: iam.RolePolicyAttachment[] = [];
   /** The policy attachments of each role: what uses a role waits for its permissions too. */
   readonly clusterPolicies: iam.RolePolicyAttachment[];
   readonly nodePolicies: iam.RolePolicyAttachment[];
@@ -34,10 +48,17 @@ export class ClusterRoles extends pulumi.ComponentResource {
 
     // TagSession lets EKS pass session tags, which the current EKS cluster role trust policy includes.
     this.clusterRole = this.role(`${name}-cluster`, serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]), tags);
-    this.clusterPolicies = this.attach(`${name}-cluster`, this.clusterRole, managedPolicies.cluster, args.partition);
+    const autoMode = args.autoMode ?? false;
+    const clusterPolicies = [...managedPolicies.cluster, ...(autoMode ? managedPolicies.autoModeCluster : [])];
+    this.clusterPolicies = this.attach(`${name}-cluster`, this.clusterRole, clusterPolicies, args.partition);
 
     this.nodeRole = this.role(`${name}-node`, serviceTrustPolicy("ec2.amazonaws.com"), tags);
-    this.nodePolicies = this.attach(`${name}-node`, this.nodeRole, managedPolicies.node, args.partition);
+    this.nodePolicies = this.attach(`${name}-node`, this.nodeRole, autoMode ? managedPolicies.autoModeNode : managedPolicies.node, args.partition);
+
+    if (args.karpenterNodes) {
+      this.karpenterNodeRole = this.role(`${name}-karpenter-node`, serviceTrustPolicy("ec2.amazonaws.com"), tags);
+      this.karpenterNodePolicies = this.attach(`${name}-karpenter-node`, this.karpenterNodeRole, managedPolicies.node, args.partition);
+    }
 
     const fargateTrust = pulumi
       .all([args.partition, args.accountId])

@@ -51,6 +51,12 @@ export interface ControlPlaneArgs {
    * @default false
    */
   protect?: boolean;
+  /**
+   * EKS Auto Mode, with the nodes' role: EKS runs the nodes (its `general-purpose` and `system` pools),
+   * their networking, block storage and load balancers; compute, storage and load balancing must be on
+   * together. The role cannot change once set. @default - off: nodes, add-ons and controllers are ours
+   */
+  autoMode?: { nodeRole: iam.Role; nodeRolePolicies: pulumi.Resource[] };
   /** Tags on every resource. @default {} */
   tags?: Record<string, string>;
 }
@@ -111,6 +117,13 @@ export class ControlPlane extends pulumi.ComponentResource {
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: bootstrapCreatorAdmin },
         // The VPC CNI, kube-proxy and CoreDNS come as managed add-ons we version, not the unmanaged defaults.
         bootstrapSelfManagedAddons: false,
+        ...(args.autoMode
+          ? {
+              computeConfig: { enabled: true, nodePools: ["general-purpose", "system"], nodeRoleArn: args.autoMode.nodeRole.arn },
+              storageConfig: { blockStorage: { enabled: true } },
+              kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+            }
+          : {}),
         enabledClusterLogTypes: logTypes,
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.kmsKey.arn } },
         upgradePolicy: { supportType },
@@ -122,7 +135,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         protect,
         // The log group must exist first, or EKS creates one itself with no retention and ours then
         // fails as a duplicate; the role needs its permissions before EKS validates it.
-        dependsOn: [logGroup, ...args.clusterRolePolicies],
+        dependsOn: [logGroup, ...args.clusterRolePolicies, ...(args.autoMode?.nodeRolePolicies ?? [])],
         customTimeouts: { create: "30m", update: "60m", delete: "30m" },
       },
     );

@@ -2,21 +2,18 @@ import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity.js";
 import { getPartitionOutput } from "@pulumi/aws/getPartition.js";
 import { getSessionContextOutput } from "@pulumi/aws/iam/index.js";
 import { Provider } from "@pulumi/kubernetes/provider.js";
-import * as storage from "@pulumi/kubernetes/storage/v1/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { SupportType } from "./kubernetes-version.js";
-import { communityAddons, type ControlPlaneLogType, type EksAddonName, type NodeGroupSettings } from "./settings.js";
+import type { ControlPlaneLogType, EksAddonName, EksComputeSettings, NodeGroupSettings } from "./settings.js";
 import type { ClusterTarget } from "../cluster-target.js";
+import { autoModeCompute } from "./auto-mode.js";
 import { ClusterRoles } from "./cluster-roles.js";
 import { ControlPlane } from "./control-plane.js";
 import { ecrRegistry } from "./ecr-registry.js";
-import { FargateLogging } from "./fargate-logging.js";
-import { FargateProfile } from "./fargate-profile.js";
-import { managedPolicies } from "./iam-policies.js";
 import { eksKubeconfig } from "./kubeconfig.js";
-import { LoadBalancerController } from "./load-balancer-controller.js";
-import { ManagedAddon, type AddonVersionChoice } from "./managed-addon.js";
-import { NodeGroup } from "./node-group.js";
+import type { AddonVersionChoice } from "./managed-addon.js";
+import { managedCompute } from "./managed-compute.js";
+import { karpenterDiscoveryTag } from "./node-scaling.js";
 import { Vpc } from "./vpc.js";
 import { VpcEndpoints } from "./vpc-endpoints.js";
 
@@ -65,6 +62,12 @@ export interface EksClusterArgs {
   vpcEndpoints?: boolean;
   /** Managed node groups, created side by side. @default - one group `general` of 3 m6i.large (3 to 6) */
   nodeGroups?: NodeGroupSettings[];
+  /**
+   * How nodes follow the workload: Karpenter, beside a fixed system group that replaces `nodeGroups`; or
+   * the Cluster Autoscaler, resizing `nodeGroups` between their bounds.
+   * @default { mode: "cluster-autoscaler" }
+   */
+  compute?: EksComputeSettings;
   /** Whether the API server has a public endpoint. @default true */
   publicAccess?: boolean;
   /** Who may reach the public endpoint. @default - required when `publicAccess` */
@@ -113,16 +116,7 @@ export interface EksClusterArgs {
   tags?: Record<string, string>;
 }
 
-/**
- * The ALB's TLS policy: TLS 1.3 and 1.2 with restricted ciphers and hybrid post-quantum key exchange,
- * the one ELB's guide recommends and its console's default. The API's own default, which the controller
- * passes on unless told, is ELBSecurityPolicy-2016-08, with TLS 1.0.
- */
-export const albTlsPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
-
-/** Pods in the Fargate namespace with this label run on Fargate. */
-export const fargatePodLabels = { "voting-platform/compute": "fargate" } as const;
-const storageClassName = "gp3";
+export { fargatePodLabels } from "./managed-compute.js";
 
 /**
  * An EKS platform: a VPC, the cluster, managed node groups and a Fargate profile, the managed add-ons,
@@ -141,14 +135,21 @@ export class EksCluster extends pulumi.ComponentResource {
     super("voting-platform:aws:EksCluster", name, {}, opts);
     const kubernetesVersion = args.kubernetesVersion;
     const azCount = args.azCount ?? 3;
-    const nodeGroups = args.nodeGroups ?? [
-      { name: "general", instanceTypes: ["m6i.large"], architecture: "x86_64", minSize: 3, maxSize: 6, desiredSize: 3, capacityType: "ON_DEMAND", diskSize: 50, labels: {}, taints: [] },
-    ];
+    const scaling: EksComputeSettings = args.compute ?? { mode: "cluster-autoscaler" };
+    const nodeGroups =
+      scaling.mode === "karpenter"
+        ? [scaling.systemGroup]
+        : scaling.mode === "auto-mode"
+          ? []
+          : (args.nodeGroups ?? [
+            { name: "general", instanceTypes: ["m6i.large"], architecture: "x86_64", minSize: 3, maxSize: 6, desiredSize: 3, capacityType: "ON_DEMAND", diskSize: 50, labels: {}, taints: [] },
+          ]);
+    const discovery: Record<string, string> = scaling.mode === "karpenter" ? { [karpenterDiscoveryTag]: args.clusterName } : {};
     const fargateNamespace = args.fargateNamespace ?? "vote";
     const disposable = args.disposable ?? false;
     const addonVersionChoice = args.addonVersionChoice ?? (disposable ? "latest" : "default");
     const tags = args.tags ?? {};
-    if (nodeGroups.length === 0) throw new Error("nodeGroups: at least one node group is needed for CoreDNS and the controllers");
+    if (nodeGroups.length === 0 && scaling.mode !== "auto-mode") throw new Error("nodeGroups: at least one node group is needed for CoreDNS and the controllers");
     const duplicate = nodeGroups.find((g, i) => nodeGroups.findIndex((o) => o.name === g.name) !== i);
     if (duplicate) throw new Error(`nodeGroups: the name ${duplicate.name} appears twice`);
 
@@ -156,7 +157,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const partition = getPartitionOutput({}, { parent: this });
     const roles = new ClusterRoles(
       `${name}-roles`,
-      { clusterName: args.clusterName, partition: partition.partition, accountId: identity.accountId, region: args.region, tags },
+      { clusterName: args.clusterName, partition: partition.partition, accountId: identity.accountId, region: args.region, autoMode: scaling.mode === "auto-mode", karpenterNodes: scaling.mode === "karpenter", tags },
       { parent: this },
     );
     const vpc = new Vpc(
@@ -168,6 +169,7 @@ export class EksCluster extends pulumi.ComponentResource {
         publicSubnetCidrs: args.publicSubnetCidrs,
         privateSubnetCidrs: args.privateSubnetCidrs,
         natGateways: args.natGateways,
+        privateSubnetTags: discovery,
         tags,
       },
       { parent: this },
@@ -210,6 +212,7 @@ export class EksCluster extends pulumi.ComponentResource {
         keyDeletionWindowDays: disposable ? 7 : 30,
         keyAdministratorArns: args.keyAdministratorArns ?? [getSessionContextOutput({ arn: identity.arn }, { parent: this }).issuerArn],
         protect: args.protect,
+        autoMode: scaling.mode === "auto-mode" ? { nodeRole: roles.nodeRole, nodeRolePolicies: roles.nodePolicies } : undefined,
         tags,
       },
       { parent: this },
@@ -217,118 +220,30 @@ export class EksCluster extends pulumi.ComponentResource {
     const kubeconfig = this.kubeconfig(controlPlane, args.region, args.awsProfile);
     const provider = this.createProvider(name, args.clusterName, controlPlane, kubeconfig);
 
-    const addon = (addonName: EksAddonName, extra: Partial<ConstructorParameters<typeof ManagedAddon>[1]> = {}) =>
-      new ManagedAddon(
-        `${name}-${addonName}`,
-        {
-          clusterName: controlPlane.name,
-          addonName,
-          kubernetesVersion,
-          version: args.addonVersions?.[addonName],
-          versionChoice: communityAddons.includes(addonName) ? "latest" : addonVersionChoice,
-          tags,
-          ...extra,
-        },
-        { parent: this },
-      );
-    const irsa = (namespace: string, serviceAccount: string, policies: readonly string[]) => ({
-      namespace,
-      serviceAccount,
-      managedPolicies: policies,
-      oidcProviderArn: controlPlane.oidcProviderArn,
-      issuerUrl: controlPlane.issuerUrl,
+    const common = {
+      parent: this,
+      clusterName: args.clusterName,
+      region: args.region,
+      kubernetesVersion,
+      controlPlane,
+      roles,
+      vpc,
+      privateEgress,
+      provider,
       partition: partition.partition,
-    });
-    // The cluster starts without networking add-ons (no self-managed bootstrap): nodes only become Ready
-    // once the CNI and kube-proxy are there, so these come first.
-    const vpcCni = addon("vpc-cni", {
-      configurationValues: { enableNetworkPolicy: "true" },
-      irsa: irsa("kube-system", "aws-node", managedPolicies.vpcCni),
-    });
-    const kubeProxy = addon("kube-proxy");
-
-    const nodes = nodeGroups.map(
-      (group) =>
-        new NodeGroup(
-          `${name}-${group.name}`,
-          {
-            clusterName: controlPlane.name,
-            kubernetesVersion,
-            nodeRole: roles.nodeRole,
-            subnetIds: vpc.privateSubnetIds,
-            instanceTypes: group.instanceTypes,
-            architecture: group.architecture,
-            minSize: group.minSize,
-            maxSize: group.maxSize,
-            desiredSize: group.desiredSize,
-            capacityType: group.capacityType,
-            diskSize: group.diskSize,
-            labels: group.labels,
-            taints: group.taints,
-            // Side by side: each group waits for the network and the CNI, none for another group.
-            waitFor: [...roles.nodePolicies, ...privateEgress, vpcCni.addon, kubeProxy.addon],
-            tags,
-          },
-          { parent: this },
-        ),
-    );
-    const nodeGroupResources = nodes.map((n) => n.nodeGroup);
-    const fargate = new FargateProfile(
-      `${name}-fargate`,
-      {
-        clusterName: controlPlane.name,
-        podExecutionRole: roles.fargateRole,
-        subnetIds: vpc.privateSubnetIds,
-        namespace: fargateNamespace,
-        podLabels: { ...fargatePodLabels },
-        waitFor: [...roles.fargatePolicies, ...privateEgress],
-        tags,
-      },
-      { parent: this },
-    );
-
-    const fargateLogging = args.fargateLogging
-      ? new FargateLogging(
-          `${name}-fargate-logging`,
-          {
-            clusterName: args.clusterName,
-            region: args.region,
-            podExecutionRole: roles.fargateRole,
-            provider,
-            retentionDays: args.logRetentionDays ?? 90,
-            tags,
-          },
-          { parent: this },
-        )
-      : undefined;
-
-    // CoreDNS, the EBS CSI controller and the metrics server are Deployments: EKS reports them active
-    // once they run on nodes.
-    const coredns = addon("coredns", { waitFor: nodeGroupResources });
-    const ebsCsi = addon("aws-ebs-csi-driver", {
-      irsa: irsa("kube-system", "ebs-csi-controller-sa", managedPolicies.ebsCsi),
-      waitFor: nodeGroupResources,
-    });
-    // The resource metrics API that HorizontalPodAutoscalers read CPU from; EKS has none without it.
-    const metricsServer = addon("metrics-server", { waitFor: nodeGroupResources });
-    const storageClass = this.createStorageClass(name, provider, ebsCsi);
-    const lbController = new LoadBalancerController(
-      `${name}-lb-controller`,
-      {
-        clusterName: controlPlane.name,
-        region: args.region,
-        vpcId: vpc.vpcId,
-        oidcProviderArn: controlPlane.oidcProviderArn,
-        issuerUrl: controlPlane.issuerUrl,
-        partition: partition.partition,
-        provider,
-        replicas: args.lbControllerReplicas,
-        // Its pods resolve the AWS endpoints and its webhook through cluster DNS.
-        waitFor: [...nodeGroupResources, vpcCni.addon, coredns.addon],
-        tags,
-      },
-      { parent: this },
-    );
+      accountId: identity.accountId,
+      nodeGroups,
+      addonVersions: args.addonVersions,
+      addonVersionChoice,
+      fargateNamespace,
+      fargateLogging: args.fargateLogging ?? false,
+      logRetentionDays: args.logRetentionDays ?? 90,
+      lbControllerReplicas: args.lbControllerReplicas,
+      https: args.https,
+      tags,
+    };
+    // Auto Mode runs nodes, networking, storage and load balancers itself; otherwise they are the stack's.
+    const compute = scaling.mode === "auto-mode" ? autoModeCompute(name, common) : managedCompute(name, { ...common, compute: scaling });
 
     const registry = ecrRegistry({
       accountId: identity.accountId,
@@ -340,48 +255,7 @@ export class EksCluster extends pulumi.ComponentResource {
       tags,
       parent: this,
     });
-    this.target = {
-      kind: "eks",
-      name: controlPlane.name,
-      provider,
-      kubeconfig,
-      exposure: {
-        kind: "albIngress",
-        ingressClassName: lbController.ingressClassName,
-        dependsOn: [lbController.release],
-        ...(args.https
-          ? {
-              https: {
-                hostname: args.https.hostname,
-                annotations: {
-                  // Named, so the controller never looks certificates up in ACM, which has no VPC endpoint.
-                  "alb.ingress.kubernetes.io/certificate-arn": args.https.certificateArn,
-                  "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
-                  "alb.ingress.kubernetes.io/ssl-redirect": "443",
-                  "alb.ingress.kubernetes.io/ssl-policy": albTlsPolicy,
-                },
-              },
-            }
-          : {}),
-      },
-      storageClassName,
-      registry,
-      fargate: { podLabels: { ...fargatePodLabels } },
-      readiness: [
-        ...nodeGroupResources,
-        vpcCni.addon,
-        kubeProxy.addon,
-        coredns.addon,
-        ebsCsi.addon,
-        metricsServer.addon,
-        // Pods made before the profile exists are scheduled on nodes and stay there; and on destroy the
-        // profile must outlive the pods it runs.
-        fargate.profile,
-        ...(fargateLogging?.readiness ?? []),
-        lbController.release,
-        storageClass,
-      ],
-    };
+    this.target = { kind: "eks", name: controlPlane.name, provider, kubeconfig, registry, ...compute };
     this.vpcId = vpc.vpcId;
     this.clusterName = controlPlane.name;
     this.clusterEndpoint = controlPlane.endpoint;
@@ -421,20 +295,4 @@ export class EksCluster extends pulumi.ComponentResource {
     );
   }
 
-  /** The default StorageClass: encrypted gp3 volumes, created in the zone of the pod that claims them. */
-  private createStorageClass(name: string, provider: Provider, ebsCsi: ManagedAddon): storage.StorageClass {
-    return new storage.StorageClass(
-      `${name}-gp3`,
-      {
-        metadata: { name: storageClassName, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-        provisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
-        volumeBindingMode: "WaitForFirstConsumer",
-        allowVolumeExpansion: true,
-        reclaimPolicy: "Delete",
-      },
-      // The EBS CSI driver provisions the volumes this class names; it must be there first and last.
-      { parent: this, provider, dependsOn: [ebsCsi.addon] },
-    );
-  }
 }

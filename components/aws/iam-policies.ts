@@ -31,6 +31,10 @@ export const managedPolicies = {
    */
   node: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"],
   fargate: ["AmazonEKSFargatePodExecutionRolePolicy"],
+  /** What EKS Auto Mode's compute, storage, load balancing and networking act with, on the cluster's role. */
+  autoModeCluster: ["AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy", "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy"],
+  /** Auto Mode's nodes: EKS manages their CNI, so they need only these. */
+  autoModeNode: ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"],
   vpcCni: ["AmazonEKS_CNI_Policy"],
   ebsCsi: ["service-role/AmazonEBSCSIDriverPolicy"],
 } as const;

@@ -110,6 +110,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           enableWaf: false,
           enableWafv2: false,
           ...(replicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),
+          // It runs where the system runs: on nodes tainted for critical add-ons, where there are such.
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
         },
         timeout: timeoutSeconds,
         // A failed install or upgrade rolls back and removes what it created, so the next `up` starts clean.

@@ -46,3 +46,17 @@ export interface NodeGroupSettings {
   /** @default [] */
   taints: NodeTaint[];
 }
+
+/** How nodes follow the workload (`eksCompute`), and what each mode needs. */
+export type EksComputeSettings =
+  | {
+      mode: "karpenter";
+      /** The fixed, tainted group the system runs on: CoreDNS, the controllers, Karpenter itself. */
+      systemGroup: NodeGroupSettings;
+      /** The default NodePool's ceiling, and whether it may take spot capacity. */
+      nodePool: { cpuLimit: number; memoryLimitGi: number; spot: boolean };
+    }
+  | { mode: "cluster-autoscaler" }
+  /** EKS Auto Mode: EKS runs the nodes, the CNI, block storage and load balancing. */
+  | { mode: "auto-mode" };
+

@@ -25,6 +25,11 @@ export interface VpcArgs {
   natGateways?: "single" | "perAz";
   /** Tags on every resource. @default {} */
   tags?: Record<string, string>;
+  /**
+   * More tags on the private subnets, such as Karpenter's `karpenter.sh/discovery`, by which it finds the
+   * subnets to launch nodes in. @default {}
+   */
+  privateSubnetTags?: Record<string, string>;
 }
 
 /**
@@ -91,7 +96,7 @@ export class Vpc extends pulumi.ComponentResource {
             vpcId: vpc.id,
             cidrBlock: cidr,
             availabilityZone: zones[i],
-            tags: named(`private-${i}`, { ...clusterTag, "kubernetes.io/role/internal-elb": "1" }),
+            tags: named(`private-${i}`, { ...clusterTag, "kubernetes.io/role/internal-elb": "1", ...args.privateSubnetTags }),
           },
           { parent: this },
         ),

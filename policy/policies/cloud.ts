@@ -124,6 +124,15 @@ export const networkPolicyEnforced: StackValidationPolicy = {
       if (!policy || policy === "none") report("no network policy engine: NetworkPolicies would be accepted and do nothing (aksNetworkPolicy)", cluster.urn);
     }
     for (const cluster of args.resources.filter((r) => r.type === eksCluster)) {
+      if (record(cluster.props.computeConfig).enabled === true) {
+        // Auto Mode: its policy controller is turned on by a ConfigMap, and nodes enforce by their NodeClass.
+        const controller = args.resources.some(
+          (r) => r.type === "kubernetes:core/v1:ConfigMap" && record(r.props.metadata).name === "amazon-vpc-cni" && record(r.props.data)["enable-network-policy-controller"] === "true",
+        );
+        const nodeClass = args.resources.some((r) => r.type === "kubernetes:eks.amazonaws.com/v1:NodeClass" && record(r.props.spec).networkPolicy === "DefaultAllow");
+        if (!controller || !nodeClass) report("Auto Mode does not enforce NetworkPolicy: no amazon-vpc-cni ConfigMap turning its controller on, or no NodeClass with networkPolicy", cluster.urn);
+        continue;
+      }
       const cni = args.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.props.addonName === "vpc-cni");
       const values = record(JSON.parse(text(cni?.props.configurationValues) ?? "{}"));
       if (values.enableNetworkPolicy !== "true") report("the VPC CNI does not enforce NetworkPolicy (enableNetworkPolicy)", cluster.urn);

@@ -9,6 +9,7 @@ import {
   type TaintEffect,
 } from "../../components/aws/settings.js";
 import { cidrContains, cidrsOverlap, parseCidr } from "../../components/cidr.js";
+import { computeSettings, eksComputeKeys } from "./eks-compute.js";
 import { field, isCidr } from "./fields.js";
 import { defineFragment, type ConfigContext } from "./fragment.js";
 import { documentationArns, documentationRanges } from "./placeholders.js";
@@ -83,6 +84,8 @@ const nodeGroupRecord = z
   .strict();
 
 
+const defaultNodeGroups = [{ name: "general", capacityType: "ON_DEMAND" as const, diskSize: 50 }];
+
 const anyIpv4 = (cidr: string) => parseCidr(cidr)?.prefix === 0;
 
 /** The EKS platform's keys, with defaults that depend on the environment. */
@@ -120,7 +123,7 @@ export function eksConfig(ctx: ConfigContext) {
       eksNodeMaxSize: field.integer({ min: 1, max: 100, default: prod ? 6 : 3 }),
       eksNodeDesiredSize: field.integer({ min: 0, max: 100, default: prod ? 3 : 2 }),
       eksNodeGroups: field.recordList(nodeGroupRecord, {
-        default: [{ name: "general", capacityType: "ON_DEMAND", diskSize: 50 }],
+        default: defaultNodeGroups,
         expected: "a list of node groups such as name=general,instanceTypes=t3.medium|t3a.medium,minSize=1,maxSize=3,desiredSize=2",
       }),
       eksEndpointPublicAccess: field.boolean({ default: true }),
@@ -142,6 +145,7 @@ export function eksConfig(ctx: ConfigContext) {
       eksBootstrapCreatorAdmin: field.boolean({ default: !prod }),
       eksAddonVersions: field.keyValueList({ default: {}, expected: "a list of addon=version pairs such as vpc-cni=v1.19.5-eksbuild.1" }),
       eksLbControllerReplicas: field.integer({ min: 1, max: 5, default: prod ? 2 : 1 }),
+      ...eksComputeKeys(ctx),
     },
     (v, report) => {
       const vpc = parseCidr(v.eksVpcCidr);
@@ -241,8 +245,19 @@ export function eksConfig(ctx: ConfigContext) {
       if (prod && v.eksLbControllerReplicas < 2) {
         report("eksLbControllerReplicas", "at least 2 in prod, so a node drain never stops the controller");
       }
+      const compute = computeSettings(
+        {
+          ...v,
+          nodeGroupsDefault: JSON.stringify(v.eksNodeGroups) === JSON.stringify(defaultNodeGroups),
+          instanceTypes: v.eksInstanceTypes,
+          architecture: instanceArchitecture(v.eksInstanceTypes) ?? "x86_64",
+        },
+        ctx,
+        report,
+      );
       return {
         region: v["aws:region"],
+        compute,
         profile: v["aws:profile"],
         kubernetesVersion: v.eksKubernetesVersion,
         network: {

@@ -68,6 +68,7 @@ describe("EKS config defaults", () => {
     const settings = eks({
       ...dev,
       eksAddonVersions: '["vpc-cni=v1.19.5-eksbuild.1","metrics-server=v0.8.0-eksbuild.2"]',
+      eksCompute: "cluster-autoscaler",
       eksNodeGroups: '["name=arm,instanceTypes=m7g.large|c7g.large,taints=dedicated=arm:NoExecute"]',
     });
     expect(settings.addonVersions).toEqual({ "vpc-cni": "v1.19.5-eksbuild.1", "metrics-server": "v0.8.0-eksbuild.2" });

@@ -26,7 +26,7 @@ const num = (value: unknown, fallback = 0) => (typeof value === "number" ? value
  */
 const free = [
   /^azure-native:(resources|network:(VirtualNetwork|Subnet|NetworkSecurityGroup|PrivateDnsZoneGroup)$|privatedns:VirtualNetworkLink|authorization|managedidentity|monitor|containerservice:MaintenanceConfiguration|keyvault:Secret|containerregistry:Token)/,
-  /^aws:(ec2\/(vpc:|subnet|routeTable|routeTableAssociation|route:|internetGateway|launchTemplate|securityGroup)|iam\/|eks\/(accessEntry|accessPolicyAssociation|addon|fargateProfile)|kms\/alias|ecr\/lifecyclePolicy)/,
+  /^aws:(ec2\/(vpc:|subnet|routeTable|routeTableAssociation|route:|internetGateway|launchTemplate|securityGroup|tag:)|iam\/|eks\/(accessEntry|accessPolicyAssociation|addon|fargateProfile)|kms\/alias|ecr\/lifecyclePolicy|sqs\/queuePolicy|cloudwatch\/event(Rule|Target))/,
   /^(random|time|pulumi|pulumi-nodejs|docker-build):/,
   /^kubernetes:/,
 ];
@@ -154,6 +154,9 @@ function costOfAws(resource: CapturedResource, ctx: CostContext): Priced | undef
     case "aws:eks/cluster:Cluster": {
       const version = eksCalendar.versions.find((v) => v.version === inputs.version);
       const extended = version !== undefined && new Date().toISOString().slice(0, 10) >= version.endOfStandardSupport;
+      if (record(inputs.computeConfig).enabled === true) {
+        ctx.unpriced(type, "Auto Mode's nodes, and its fee on each, follow the pods; none is counted");
+      }
       return { hourly: hourlyOf(ctx.price(`eks.controlplane.${extended ? "extended" : "standard"}`, type)), parts: [`control plane in ${extended ? "extended" : "standard"} support`] };
     }
     case "aws:eks/nodeGroup:NodeGroup": {
@@ -177,6 +180,11 @@ function costOfAws(resource: CapturedResource, ctx: CostContext): Priced | undef
       const gb = ctx.assume("vpcEndpointGbPerMonth");
       const hourly = hourlyOf(ctx.price("aws.vpcendpoint.interface.hourly", type), zones) + hourlyOf(ctx.price("aws.vpcendpoint.interface.dataProcessed", type), gb);
       return { hourly, parts: [`interface endpoint in ${zones} zones`, `${gb} GB a month`] };
+    }
+    case "aws:sqs/queue:Queue": {
+      // EventBridge delivers AWS's own events to it for nothing; the cost is the consumer's polling.
+      const millions = ctx.assume("sqsRequestsPerMonth") / 1_000_000;
+      return { hourly: hourlyOf(ctx.price("aws.sqs.standard.requests", type), millions), parts: [`${millions} million requests a month`] };
     }
     case "aws:ec2/eip:Eip":
       return { hourly: hourlyOf(ctx.price("aws.publicipv4", type)), parts: ["public IPv4 address"] };
@@ -237,6 +245,8 @@ function costOfKubernetes(resource: CapturedResource, cloud: "azure" | "aws", ct
     const hourly = hourlyOf(ctx.price("aws.fargate.vcpu", type), pods * 0.25) + hourlyOf(ctx.price("aws.fargate.memory", type), pods * 0.5);
     return { hourly, parts: [`${pods} Fargate pods of 0.25 vCPU and 0.5 GB`] };
   }
+  // Karpenter (on EKS, or AKS's node auto-provisioning) launches nodes as pods need them: none is in the plan to price.
+  if (isKube(resource, "NodePool")) ctx.unpriced(type, "the nodes it launches follow the pods, up to its limits; none is counted");
   return undefined;
 }
 

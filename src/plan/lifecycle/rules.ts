@@ -1,3 +1,4 @@
+import { karpenterCharts } from "../../../components/aws/karpenter-policy.js";
 import { albControllerChart, roles } from "../../../components/azure/naming.js";
 import type { CapturedResource } from "../capture.js";
 import { shortName, type DependencyGraph } from "./graph.js";
@@ -24,6 +25,15 @@ import {
 } from "./selectors.js";
 
 type Resource = CapturedResource;
+
+/** What Karpenter's controller acts with besides IAM: its interruption queue and rules, and its nodes' access entry. */
+const karpenterDependencyTypes = [
+  "aws:sqs/queue:Queue",
+  "aws:sqs/queuePolicy:QueuePolicy",
+  "aws:cloudwatch/eventRule:EventRule",
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:eks/accessEntry:AccessEntry",
+];
 /** `first` must be deleted before `then`; a text instead of a resource names a counterpart the stack lacks. */
 type Pair = [first: Resource, then: Resource | string];
 
@@ -194,7 +204,11 @@ export const lifecycleRules: LifecycleRule[] = [
         where(graph, isKubernetesManaged),
         where(
           graph,
-          (r) => ["aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"].includes(r.type) || assignsRole(r, roles.aksRbacClusterAdmin),
+          // Nodes' entries (EC2_LINUX) let kubelets in, not the program.
+          (r) =>
+            (r.type === "aws:eks/accessEntry:AccessEntry" && (inputText(r, "type") ?? "STANDARD") === "STANDARD") ||
+            r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" ||
+            assignsRole(r, roles.aksRbacClusterAdmin),
         ),
       ),
   },
@@ -254,6 +268,26 @@ export const lifecycleRules: LifecycleRule[] = [
         [...where(graph, (r) => isKube(r, "SecretProviderClass")), ...mounting],
         where(graph, (r) => federates(r) || assignsRole(r, roles.keyVaultSecretsUser)),
       );
+    },
+  },
+  {
+    id: "karpenter-nodes-before-controller",
+    summary: "Karpenter's EC2NodeClasses and NodePools before its controller, the IAM, queue and rules it acts with, its nodes' access entry, the discovery tag, the private subnets and the ways out",
+    why:
+      "Deleting a NodePool or EC2NodeClass makes Karpenter drain and terminate the instances it launched, which Pulumi's state does not " +
+      "hold, through its finalizers; the controller must still run, with its role, and reach EC2. Instances left running keep their " +
+      "network interfaces in the subnets and the cluster's security group, and the VPC's deletion fails with DependencyViolation.",
+    pairs: (graph) => {
+      const controllers = where(graph, (r) => isHelmRelease(r, karpenterCharts.controller));
+      const actedWith = controllers.flatMap((c) => [
+        ...withPermissions(graph, c),
+        ...[...graph.waitsFor(c.urn)]
+          .map((urn) => graph.resource(urn))
+          .filter((r): r is Resource => r !== undefined && karpenterDependencyTypes.includes(r.type)),
+      ]);
+      const infrastructure = where(graph, (r) => r.type === "aws:ec2/subnet:Subnet" || isEgressPath(r) || (r.type === "aws:ec2/tag:Tag" && inputText(r, "key") === "karpenter.sh/discovery"));
+      const nodeResources = where(graph, (r) => isKube(r, "EC2NodeClass") || (isKube(r, "NodePool") && (r.inputs.spec as { template?: { spec?: { nodeClassRef?: { kind?: string } } } } | undefined)?.template?.spec?.nodeClassRef?.kind === "EC2NodeClass"));
+      return crossRequired(nodeResources, [...actedWith, ...infrastructure], "a Karpenter release");
     },
   },
   {

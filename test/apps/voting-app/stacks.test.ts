@@ -90,7 +90,7 @@ describe("the Voting App per platform", () => {
     for (const stack of ["dev-eks", "prod-eks"]) {
       const c = capture(stack);
       const ingress = one(c, "kubernetes:networking.k8s.io/v1:Ingress");
-      expect(ingress.dependencies).toContain(one(c, "kubernetes:helm.sh/v3:Release").urn);
+      expect(ingress.dependencies).toContain(of(c, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "aws-load-balancer-controller")?.urn);
       const fargate = Object.entries(podTemplate(one(c, "kubernetes:apps/v1:Deployment")).metadata.labels).filter(([k]) => !k.startsWith("app.kubernetes.io/"));
       expect(fargate.length).toBeGreaterThan(0);
       const redisLabels = podTemplate(one(c, "kubernetes:apps/v1:StatefulSet")).metadata.labels;

@@ -57,7 +57,7 @@ describe("the EKS ClusterTarget", () => {
     expect(target.exposure.kind).toBe("albIngress");
     if (target.exposure.kind !== "albIngress") return;
     expect(target.exposure.ingressClassName).toBe("alb");
-    expect(await Promise.all(target.exposure.dependsOn.map(urnOf))).toEqual([one(dev, "kubernetes:helm.sh/v3:Release").urn]);
+    expect(await Promise.all(target.exposure.dependsOn.map(urnOf))).toEqual([one(dev, "kubernetes:helm.sh/v3:Release", "lb-controller-release").urn]);
   });
 
   it("is ready once node groups, add-ons, the Fargate profile, the controller and the StorageClass are", async () => {
@@ -67,7 +67,9 @@ describe("the EKS ClusterTarget", () => {
       ...all(dev, "aws:eks/nodeGroup:NodeGroup"),
       ...all(dev, "aws:eks/addon:Addon"),
       one(dev, "aws:eks/fargateProfile:FargateProfile"),
-      one(dev, "kubernetes:helm.sh/v3:Release"),
+      one(dev, "kubernetes:helm.sh/v3:Release", "lb-controller-release"),
+      // The component's default compute: the Cluster Autoscaler over its node groups.
+      one(dev, "kubernetes:helm.sh/v3:Release", "cluster-autoscaler-release"),
       one(dev, "kubernetes:storage.k8s.io/v1:StorageClass"),
     ].map((r) => r.urn);
     expect(readiness.sort()).toEqual(expected.sort());

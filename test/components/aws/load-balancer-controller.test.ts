@@ -65,7 +65,7 @@ beforeAll(async () => {
   dev = await captureStack("dev-eks");
   prod = await captureStack("prod-eks", {}, { offline: true });
 });
-const release = (c: Capture) => one(c, "kubernetes:helm.sh/v3:Release");
+const release = (c: Capture) => one(c, "kubernetes:helm.sh/v3:Release", "lb-controller-release");
 
 describe("the controller's release", () => {
   it("installs the pinned chart from the EKS charts repository, atomically, with a timeout", () => {

@@ -11,7 +11,7 @@ const groups = [
 
 let capture: Capture;
 beforeAll(async () => {
-  capture = await captureStack("dev-eks", { eksNodeGroups: JSON.stringify(groups) });
+  capture = await captureStack("dev-eks", { eksCompute: "cluster-autoscaler", eksNodeGroups: JSON.stringify(groups) });
 });
 
 const group = (name: string) => one(capture, nodeGroupType, `-${name}-nodes`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { karpenterCharts } from "../../../components/aws/karpenter-policy.js";
 import { albControllerChart, roles } from "../../../components/azure/naming.js";
 import { DependencyGraph } from "../../../src/plan/lifecycle/graph.js";
 import { checkLifecycle, lifecycleRules } from "../../../src/plan/lifecycle/rules.js";
@@ -140,6 +141,18 @@ const cases: Record<string, Case> = {
         },
         dependsOn: edge(ordered, federation, reader),
       });
+    },
+  },
+  "karpenter-nodes-before-controller": {
+    build(g, ordered) {
+      const subnet = g.add("aws:ec2/subnet:Subnet", "private-0");
+      const nat = g.add("aws:ec2/natGateway:NatGateway", "nat", { dependsOn: [subnet] });
+      const queue = g.add("aws:sqs/queue:Queue", "interruption");
+      const rule = g.add("aws:cloudwatch/eventRule:EventRule", "spot", { dependsOn: [queue] });
+      const policy = g.add("aws:iam/rolePolicy:RolePolicy", "controller-policy");
+      const entry = g.add("aws:eks/accessEntry:AccessEntry", "nodes");
+      const release = g.add("kubernetes:helm.sh/v3:Release", "karpenter", { inputs: { chart: karpenterCharts.controller }, dependsOn: [policy, queue, rule, entry, nat] });
+      return g.add("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "default", { dependsOn: edge(ordered, release) });
     },
   },
   "gateway-before-controller": {
