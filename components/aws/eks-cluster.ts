@@ -15,7 +15,7 @@ import type { AddonVersionChoice } from "./managed-addon.js";
 import { managedCompute } from "./managed-compute.js";
 import { karpenterDiscoveryTag } from "./node-scaling.js";
 import { Vpc } from "./vpc.js";
-import { VpcEndpoints } from "./vpc-endpoints.js";
+import { interfaceEndpointServices, VpcEndpoints } from "./vpc-endpoints.js";
 
 export interface EksClusterArgs {
   /** The EKS cluster's name, fixed up front: subnet tags and the Fargate role's trust name it before it exists. */
@@ -183,6 +183,8 @@ export class EksCluster extends pulumi.ComponentResource {
             region: args.region,
             privateSubnetIds: vpc.privateSubnetIds,
             privateRouteTableIds: vpc.privateRouteTableIds,
+            // Karpenter's controller polls its interruption queue all the time; through NAT that is paid traffic.
+            services: scaling.mode === "karpenter" ? [...interfaceEndpointServices, "sqs"] : interfaceEndpointServices,
             tags,
           },
           { parent: this },

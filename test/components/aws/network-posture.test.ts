@@ -44,6 +44,8 @@ describe("VPC endpoints", () => {
       ["com.amazonaws.eu-west-1.elasticloadbalancing", "Interface"],
       ["com.amazonaws.eu-west-1.logs", "Interface"],
       ["com.amazonaws.eu-west-1.s3", "Gateway"],
+      // Karpenter's interruption queue, with Karpenter the default compute.
+      ["com.amazonaws.eu-west-1.sqs", "Interface"],
       ["com.amazonaws.eu-west-1.sts", "Interface"],
     ]);
   });

@@ -50,6 +50,12 @@ describe.each(["dev", "prod"] as const)("Karpenter, the default (%s)", (env) => 
     expect(release(capture, "cluster-autoscaler")).toBeUndefined();
   });
 
+  it("reaches its interruption queue through an SQS endpoint in prod, where the VPC has endpoints", () => {
+    const sqs = all(c("karpenter", env), "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => String(e.inputs.serviceName).endsWith(".sqs"));
+    expect(sqs.map((e) => e.inputs.vpcEndpointType)).toEqual(env === "prod" ? ["Interface"] : []);
+    expect(all(c("autoscaler", env), "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => String(e.inputs.serviceName).endsWith(".sqs"))).toEqual([]);
+  });
+
   it("lets Karpenter find the private subnets and the cluster's security group by its discovery tag", () => {
     const capture = c("karpenter", env);
     const cluster = `voting-platform-${env}-eks`;
