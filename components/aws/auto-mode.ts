@@ -94,7 +94,14 @@ function enforceNetworkPolicy(name: string, args: Omit<ManagedComputeArgs, "comp
       apiVersion: "eks.amazonaws.com/v1",
       kind: "NodeClass",
       metadata: { name: "network-policy" },
-      spec: { role: args.roles.nodeRole.name, networkPolicy: "DefaultAllow", networkPolicyEventLogs: "Disabled" },
+      spec: {
+        role: args.roles.nodeRole.name,
+        // Named, as the default NodeClass has them: the private subnets and the cluster's security group.
+        subnetSelectorTerms: args.vpc.privateSubnetIds.map((id) => ({ id })),
+        securityGroupSelectorTerms: [{ id: args.controlPlane.cluster.vpcConfig.clusterSecurityGroupId }],
+        networkPolicy: "DefaultAllow",
+        networkPolicyEventLogs: "Disabled",
+      },
     },
     { parent, provider, dependsOn: [controller] },
   );

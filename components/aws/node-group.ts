@@ -106,8 +106,10 @@ export class NodeGroup extends pulumi.ComponentResource {
         parent: this,
         // Nodes cannot join without these, though no input of the node group refers to them.
         dependsOn: waitFor,
-        // The cluster autoscaler owns the size between min and max; Pulumi must not reset it.
-        ignoreChanges: ["scalingConfig.desiredSize"],
+        // Between a min and a max the autoscaler owns the size, and Pulumi must not reset it. A fixed group
+        // (min = max) has no autoscaler: its size is Pulumi's, or a new size would be refused as outside
+        // the bounds (EKS checks min <= desired <= max).
+        ignoreChanges: args.minSize === args.maxSize ? [] : ["scalingConfig.desiredSize"],
         customTimeouts: { create: "30m", update: "60m", delete: "30m" },
       },
     );

@@ -32,6 +32,11 @@ describe("several node groups", () => {
     expect(one(capture, "aws:ec2/launchTemplate:LaunchTemplate", "-arm-lt").inputs.blockDeviceMappings).toMatchObject([{ ebs: { volumeSize: 80 } }]);
   });
 
+  it("leave the desired size of a group with bounds to the Cluster Autoscaler", () => {
+    expect(group("general").ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+    expect(group("arm").ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+  });
+
   it("pick the ARM AMI for Graviton instance types", () => {
     expect(group("arm").inputs.amiType).toBe("AL2023_ARM_64_STANDARD");
     expect(group("general").inputs.amiType).toBe("AL2023_x86_64_STANDARD");
