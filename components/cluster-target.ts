@@ -34,6 +34,12 @@ export interface ClusterTarget {
    */
   verticalPodAutoscaler?: boolean;
   /**
+   * Annotations that ask the platform's node autoscaler not to remove, of its own accord, the node of a pod
+   * that cannot move without downtime (one Redis): `karpenter.sh/do-not-disrupt` for Karpenter, or the
+   * Cluster Autoscaler's `safe-to-evict: "false"`. Drains for upgrades still move it. @default {}
+   */
+  pinnedPodAnnotations?: Record<string, string>;
+  /**
    * What must exist before workloads are created: node pools, add-ons, controllers. Workloads depend on
    * these so they are created after them, and deleted before them.
    */
@@ -138,3 +144,9 @@ export interface SecretStore {
   /** The values of those secrets, so the program can hand them to anything that cannot mount them. */
   values: { redisPassword: pulumi.Output<string> };
 }
+
+/** What each kind of node autoscaler reads to leave a pod's node alone (Karpenter's and the Cluster Autoscaler's docs). */
+export const pinnedPodAnnotations = {
+  karpenter: { "karpenter.sh/do-not-disrupt": "true" },
+  clusterAutoscaler: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" },
+} as const satisfies Record<string, Record<string, string>>;

@@ -53,6 +53,11 @@ export interface RedisBackendArgs {
    * @default false
    */
   readonly recommendResources?: boolean;
+  /**
+   * Annotations on the pod that keep the platform's node autoscaler from removing its node of its own
+   * accord: the one Redis pod cannot move without taking the votes offline for a while. @default {}
+   */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /**
@@ -147,7 +152,7 @@ export class RedisBackend extends pulumi.ComponentResource {
           persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
           selector: { matchLabels: this.podLabels },
           template: {
-            metadata: { labels: objectLabels(ctx.instance, "redis") },
+            metadata: { labels: objectLabels(ctx.instance, "redis"), ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
             spec: {
               // Redis never talks to the Kubernetes API; with a secret store it runs as the account the store trusts.
               automountServiceAccountToken: false,

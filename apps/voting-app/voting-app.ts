@@ -105,6 +105,7 @@ export class VotingApp extends pulumi.ComponentResource {
         storageSize: redisStorageSize,
         secret: auth.secret,
         recommendResources: target.verticalPodAutoscaler ?? false,
+        podAnnotations: target.pinnedPodAnnotations,
       },
       { parent: this },
     );

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type { ClusterTarget } from "../cluster-target.js";
+import { pinnedPodAnnotations, type ClusterTarget } from "../cluster-target.js";
 import { albHttps } from "./alb-exposure.js";
 import type { ManagedComputeArgs } from "./managed-compute.js";
 import { ManagedAddon } from "./managed-addon.js";
@@ -20,7 +20,7 @@ const storageClassName = "gp3";
 export function autoModeCompute(
   name: string,
   args: Omit<ManagedComputeArgs, "compute">,
-): Pick<ClusterTarget, "exposure" | "storageClassName" | "fargate" | "readiness"> {
+): Pick<ClusterTarget, "exposure" | "storageClassName" | "fargate" | "readiness" | "pinnedPodAnnotations"> {
   const { parent, provider } = args;
   const opts = { parent, provider };
   const params = new k8s.apiextensions.CustomResource(
@@ -70,6 +70,8 @@ export function autoModeCompute(
       ...(args.https ? { https: albHttps(args.https) } : {}),
     },
     storageClassName,
+    // Auto Mode's nodes are Karpenter's, and read its annotation.
+    pinnedPodAnnotations: pinnedPodAnnotations.karpenter,
     // Auto Mode's nodes pull images through the private subnets' ways out, so pods wait for them, and go first.
     readiness: [ingressClass, params, storageClass, metricsServer.addon, ...networkPolicy, ...args.privateEgress],
   };

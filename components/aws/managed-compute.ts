@@ -2,7 +2,7 @@ import * as ec2 from "@pulumi/aws/ec2/index.js";
 import type { Provider } from "@pulumi/kubernetes/provider.js";
 import * as storage from "@pulumi/kubernetes/storage/v1/index.js";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ClusterTarget } from "../cluster-target.js";
+import { pinnedPodAnnotations, type ClusterTarget } from "../cluster-target.js";
 import { albExposure } from "./alb-exposure.js";
 import type { ClusterRoles } from "./cluster-roles.js";
 import type { ControlPlane } from "./control-plane.js";
@@ -51,7 +51,7 @@ export interface ManagedComputeArgs {
  * AWS Load Balancer Controller, a gp3 StorageClass, and Karpenter or the Cluster Autoscaler. Its
  * resources belong to the cluster component; what it returns is the ClusterTarget's share of them.
  */
-export function managedCompute(name: string, args: ManagedComputeArgs): Pick<ClusterTarget, "exposure" | "storageClassName" | "fargate" | "readiness"> {
+export function managedCompute(name: string, args: ManagedComputeArgs): Pick<ClusterTarget, "exposure" | "storageClassName" | "fargate" | "readiness" | "pinnedPodAnnotations"> {
   const { parent, provider, tags } = args;
   const addon = (addonName: EksAddonName, extra: Partial<ConstructorParameters<typeof ManagedAddon>[1]> = {}) =>
     new ManagedAddon(
@@ -197,6 +197,7 @@ export function managedCompute(name: string, args: ManagedComputeArgs): Pick<Clu
     exposure: albExposure(lbController, args.https),
     storageClassName,
     fargate: { podLabels: { ...fargatePodLabels } },
+    pinnedPodAnnotations: args.compute.mode === "karpenter" ? pinnedPodAnnotations.karpenter : pinnedPodAnnotations.clusterAutoscaler,
     readiness: [
       ...nodeGroupResources,
       vpcCni.addon,

@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as resources from "@pulumi/azure-native/resources/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ClusterTarget } from "../cluster-target.js";
+import { pinnedPodAnnotations, type ClusterTarget } from "../cluster-target.js";
 import { AksAppGateway } from "./app-gateway.js";
 import { AksClusterAccess } from "./cluster-access.js";
 import { offersZoneRedundantDisks, zonalStorageClass, zoneRedundantStorageClass, ZoneRedundantStorage } from "./disk-storage.js";
@@ -364,6 +364,7 @@ export class AksCluster extends pulumi.ComponentResource {
       registry: this.registry.target,
       secretStore: this.keyVault.secretStore,
       verticalPodAutoscaler: settings.scaling.verticalPodAutoscaler,
+      pinnedPodAnnotations: settings.scaling.nodeProvisioning === "auto" ? pinnedPodAnnotations.karpenter : pinnedPodAnnotations.clusterAutoscaler,
       readiness: [
         cluster,
         // Pods then have nodes to land on, and are deleted before NAP's NodePool takes its nodes away.

@@ -50,6 +50,13 @@ describe.each(["dev", "prod"] as const)("Karpenter, the default (%s)", (env) => 
     expect(release(capture, "cluster-autoscaler")).toBeUndefined();
   });
 
+  it("asks the node autoscaler of each mode to leave Redis's node alone, since the one Redis pod cannot move without downtime", () => {
+    const annotations = (mode: Mode) => (kube(c(mode, env), "StatefulSet")[0] as unknown as { spec: { template: { metadata: { annotations?: Record<string, string> } } } }).spec.template.metadata.annotations;
+    expect(annotations("karpenter")).toEqual({ "karpenter.sh/do-not-disrupt": "true" });
+    expect(annotations("auto")).toEqual({ "karpenter.sh/do-not-disrupt": "true" });
+    expect(annotations("autoscaler")).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+  });
+
   it("reaches its interruption queue through an SQS endpoint in prod, where the VPC has endpoints", () => {
     const sqs = all(c("karpenter", env), "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => String(e.inputs.serviceName).endsWith(".sqs"));
     expect(sqs.map((e) => e.inputs.vpcEndpointType)).toEqual(env === "prod" ? ["Interface"] : []);

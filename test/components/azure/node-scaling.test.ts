@@ -135,6 +135,13 @@ describe("node auto-provisioning", () => {
     expect(pool.dependencies).toContain(nodeClass.urn);
   });
 
+  it("asks Karpenter under NAP, and the cluster autoscaler otherwise, to leave Redis's node alone", () => {
+    const annotations = (capture: Capture) =>
+      ((capture.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")?.inputs.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations);
+    expect(annotations(devNap)).toEqual({ "karpenter.sh/do-not-disrupt": "true" });
+    expect(annotations(prod)).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+  });
+
   it("makes every workload wait for the NodePool and its class, so that they are deleted first", () => {
     const pool = one(devNap, nodePoolType);
     const nodeClass = one(devNap, nodeClassType);
