@@ -289,6 +289,9 @@ export class Karpenter extends pulumi.ComponentResource {
               nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: this.nodeClass.metadata.name },
               // Thirty days: no node runs an AMI or carries drift for longer.
               expireAfter: "720h",
+              // A node being replaced waits at most this long for pods that ask not to be disrupted (Redis's);
+              // past it Karpenter drains them anyway, so expiry and drift always end.
+              terminationGracePeriod: "24h",
             },
           },
           limits: { cpu: pool.cpuLimit, memory: `${pool.memoryLimitGi}Gi` },

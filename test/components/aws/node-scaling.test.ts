@@ -55,6 +55,9 @@ describe.each(["dev", "prod"] as const)("Karpenter, the default (%s)", (env) => 
     expect(annotations("karpenter")).toEqual({ "karpenter.sh/do-not-disrupt": "true" });
     expect(annotations("auto")).toEqual({ "karpenter.sh/do-not-disrupt": "true" });
     expect(annotations("autoscaler")).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+    // Karpenter still replaces an expired or drifted node in the end: the annotation holds it a day at most.
+    const [pool] = kube(c("karpenter", env), "NodePool") as unknown as { spec: { template: { spec: { terminationGracePeriod?: string } } } }[];
+    expect(pool?.spec.template.spec.terminationGracePeriod).toBe("24h");
   });
 
   it("reaches its interruption queue through an SQS endpoint in prod, where the VPC has endpoints", () => {
