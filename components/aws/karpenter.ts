@@ -88,13 +88,6 @@ export interface KarpenterArgs {
   tags?: Record<string, string>;
 }
 
-/** A step of taking Karpenter down: its resources go once those of every step before have gone. */
-export interface KarpenterTeardownStep {
-  /** Why these go at this point. */
-  reason: string;
-  resources: pulumi.Resource[];
-}
-
 const namespace = "kube-system";
 const serviceAccount = "karpenter";
 /** The chart's own tolerations (its values.yaml at 1.14.1, `tolerations:`). */
@@ -147,8 +140,6 @@ export class Karpenter extends pulumi.ComponentResource {
   readonly nodePool: CustomResource;
   /** What workloads that rely on Karpenter's capacity wait for. */
   readonly readiness: pulumi.Resource[];
-  /** The order Karpenter must be taken down in, which the resources' dependencies make Pulumi follow. */
-  readonly teardown: KarpenterTeardownStep[];
 
   constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voting-platform:aws:Karpenter", name, {}, opts);
@@ -301,19 +292,11 @@ export class Karpenter extends pulumi.ComponentResource {
       { parent: this, provider: args.provider, dependsOn: [this.release, this.crdRelease, this.nodeClass], customTimeouts },
     );
 
+    // Destroy runs the dependencies backwards: the NodePool first (its NodeClaims' finalizers drain and
+    // terminate the nodes), then the EC2NodeClass (its finalizer waits for its NodeClaims, then deletes the
+    // instance profiles and launch templates), then the controller that runs both finalizers, and last what
+    // it needed until then: its CRDs, its IAM permissions, the queue and rules, the nodes' access entry.
     this.readiness = [this.release, this.nodeClass, this.nodePool, this.nodeAccessEntry];
-    this.teardown = [
-      { reason: "Deleting the NodePool deletes its NodeClaims, whose finalizers drain and terminate their nodes.", resources: [this.nodePool] },
-      {
-        reason: "The EC2NodeClass's finalizer waits for every NodeClaim using it to go, then deletes its instance profiles and launch templates.",
-        resources: [this.nodeClass],
-      },
-      { reason: "The controller runs both finalizers, so it goes only after the last of its nodes.", resources: [this.release] },
-      {
-        reason: "What the controller needs until then: its CRDs, its IAM permissions, the interruption queue and rules, and the nodes' access entry.",
-        resources: [this.crdRelease, this.role, ...rolePolicies, this.queue, this.nodeAccessEntry],
-      },
-    ];
     this.registerOutputs({ releaseName: this.release.name, queueName: this.queue.queue.name, roleArn: this.role.arn, nodePoolName: this.nodePool.metadata.name });
   }
 }

@@ -305,12 +305,7 @@ describe("the order of creation and deletion", () => {
     expect(release().dependencies).toEqual(expect.arrayContaining(needed.map((r) => r.urn)));
   });
 
-  it("names the teardown steps in that order: NodePool, EC2NodeClass, controller, then what the controller needed", async () => {
-    const steps = await Promise.all((seen.karpenter?.teardown ?? []).map((step) => Promise.all(step.resources.map(urnOf))));
-    expect(steps.slice(0, 3)).toEqual([[nodePool().urn], [nodeClass().urn], [release().urn]]);
-    expect(steps[3]).toEqual(
-      expect.arrayContaining([crdRelease().urn, one(capture, "aws:eks/accessEntry:AccessEntry").urn, ...all(capture, "aws:iam/rolePolicy:RolePolicy").map((r) => r.urn)]),
-    );
+  it("makes workloads wait for the controller, its node classes and pools, and its nodes' access", async () => {
     const readiness = await Promise.all((seen.karpenter?.readiness ?? []).map(urnOf));
     expect(readiness.sort()).toEqual([release(), nodeClass(), nodePool(), one(capture, "aws:eks/accessEntry:AccessEntry")].map((r) => r.urn).sort());
   });
