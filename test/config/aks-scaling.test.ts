@@ -1,34 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadSettings, type AksSettings } from "../../src/config.js";
+import { ConfigError } from "../../src/config.js";
+import { aks, list, problems, project } from "../support/aks-config.js";
 import { attemptStack } from "../../src/plan/capture.js";
 
-const project = "voting-platform";
-const azure = { cloud: "azure", "azure-native:location": "westeurope" };
-
-function full(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
-}
-
-/** Prod needs the addresses allowed to reach its API server; these stand for real ones. */
-const prodAccess = { aksAuthorizedIpRanges: JSON.stringify(["20.50.1.7/32"]) };
-
-function aks(environment: "dev" | "prod", values: Record<string, string> = {}): AksSettings {
-  const settings = loadSettings({ project, stack: "test", values: full({ ...azure, environment, ...(environment === "prod" ? prodAccess : {}), ...values }) });
-  if (settings.platform.cloud !== "azure") throw new Error("not an AKS stack");
-  return settings.platform.aks;
-}
-
-function problems(values: Record<string, string>, environment: "dev" | "prod" = "dev"): ConfigError["problems"] {
-  try {
-    aks(environment, values);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected the config to be rejected");
-}
-
-const list = (...items: string[]) => JSON.stringify(items);
 /** Node auto-provisioning in prod, with the app pool fixed, as it must be. */
 const prodNap = { aksNodeProvisioning: "auto", aksUserPools: list("name=apps,vmSize=Standard_D4s_v5,count=3,zones=1|2|3") };
 

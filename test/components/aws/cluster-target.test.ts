@@ -4,7 +4,7 @@ import type { ClusterTarget } from "../../../components/cluster-target.js";
 import { ecrLifecyclePolicy } from "../../../components/aws/ecr-registry.js";
 import { EksCluster } from "../../../components/aws/eks-cluster.js";
 import { captureProgram, type Capture } from "../../../src/plan/capture.js";
-import { all, one } from "./capture-helpers.js";
+import { all, one } from "../../support/capture-helpers.js";
 
 /** What an app does with the target, recorded so the test can compare it with what was registered. */
 interface Seen {

@@ -4,7 +4,7 @@ import { fargatePodLabels } from "../../../components/aws/eks-cluster.js";
 import { attemptStack, captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
 import { exampleDeployerRoleArn } from "../../../src/plan/offline-examples.js";
 import { DependencyGraph } from "../../../src/plan/lifecycle/graph.js";
-import { all, one, policy, transitiveDependencies } from "./capture-helpers.js";
+import { all, one, policy, transitiveDependencies } from "../../support/capture-helpers.js";
 
 const T = {
   cluster: "aws:eks/cluster:Cluster",

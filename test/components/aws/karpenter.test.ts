@@ -8,7 +8,7 @@ import { parse, type ScalarTag } from "yaml";
 import { Karpenter, type KarpenterArgs } from "../../../components/aws/karpenter.js";
 import { captureProgram, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
 import { createMocks } from "../../../src/plan/mocks/index.js";
-import { all, one, policy } from "./capture-helpers.js";
+import { all, one, policy } from "../../support/capture-helpers.js";
 
 // A partition and region other than the usual, so an `arn:aws:` written into the component shows.
 const partition = "aws-us-gov";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBalancerControllerChart, loadBalancerControllerPolicy } from "../../../components/aws/load-balancer-controller.js";
 import { captureStack, type Capture } from "../../../src/plan/capture.js";
-import { one, policy } from "./capture-helpers.js";
+import { one, policy } from "../../support/capture-helpers.js";
 
 type Statement = { Effect: string; Action: string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> };
 const published = loadBalancerControllerPolicy();

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
 import { kubernetesObjects, type KubeObject } from "../../../src/plan/manifests.js";
-import { all, one, policy, transitiveDependencies } from "./capture-helpers.js";
+import { all, one, policy, transitiveDependencies } from "../../support/capture-helpers.js";
 
 /**
  * The prod network posture of EKS (VPC endpoints, Fargate logging, HTTPS) against dev, which has none of it.

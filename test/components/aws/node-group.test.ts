@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { captureStack, type Capture } from "../../../src/plan/capture.js";
-import { all, one, transitiveDependencies } from "./capture-helpers.js";
+import { all, one, transitiveDependencies } from "../../support/capture-helpers.js";
 
 const nodeGroupType = "aws:eks/nodeGroup:NodeGroup";
 const groups = [

@@ -4,7 +4,7 @@ import { DependencyGraph } from "../../../src/plan/lifecycle/graph.js";
 import { checkLifecycle } from "../../../src/plan/lifecycle/rules.js";
 import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
 import { kubernetesObjects } from "../../../src/plan/manifests.js";
-import { all, one, policy, transitiveDependencies } from "./capture-helpers.js";
+import { all, one, policy, transitiveDependencies } from "../../support/capture-helpers.js";
 
 /**
  * Each EKS compute mode in both environments: Karpenter (the default), the Cluster Autoscaler, and Auto

@@ -3,17 +3,9 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { controlPlaneLogCategories, roles } from "../../../components/azure/naming.js";
 import { captureStack, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
+import { all, one } from "../../support/capture-helpers.js";
 import { mockUuid } from "../../../src/plan/mocks/azure.js";
 
-function all(capture: Capture, type: string): CapturedResource[] {
-  return capture.resources.filter((r) => r.type === type);
-}
-
-function one(capture: Capture, type: string, suffix = ""): CapturedResource {
-  const found = all(capture, type).filter((r) => r.name.endsWith(suffix));
-  if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
-  return found[0] as CapturedResource;
-}
 
 function byUrn(capture: Capture, urn: string | undefined): CapturedResource {
   const found = capture.resources.find((r) => r.urn === urn);

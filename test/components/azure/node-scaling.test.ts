@@ -1,20 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { autoProvisioningArgs, clusterScaling } from "../../../components/azure/node-provisioning.js";
 import { loadSettings, type AksSettings } from "../../../src/config.js";
-import { captureStack, stackRunConfig, type Capture, type CapturedResource } from "../../../src/plan/capture.js";
+import { captureStack, stackRunConfig, type Capture } from "../../../src/plan/capture.js";
+import { all, one } from "../../support/capture-helpers.js";
 
 type Inputs = Record<string, unknown>;
 const at = (value: unknown, key: string): unknown => (value as Inputs | undefined)?.[key];
 
-function all(capture: Capture, type: string): CapturedResource[] {
-  return capture.resources.filter((r) => r.type === type);
-}
-
-function one(capture: Capture, type: string, suffix = ""): CapturedResource {
-  const found = all(capture, type).filter((r) => r.name.endsWith(suffix));
-  if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
-  return found[0] as CapturedResource;
-}
 
 const managedCluster = "azure-native:containerservice:ManagedCluster";
 const nodePoolType = "kubernetes:karpenter.sh/v1:NodePool";

@@ -1,4 +1,4 @@
-import type { Capture, CapturedResource } from "../../../src/plan/capture.js";
+import type { Capture, CapturedResource } from "../../src/plan/capture.js";
 
 /** The one resource of `type` whose name ends with `suffix`; fails the test when there is not exactly one. */
 export function one(capture: Capture, type: string, suffix = ""): CapturedResource {
