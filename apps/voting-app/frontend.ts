@@ -53,6 +53,8 @@ export interface VoteFrontendArgs {
   readonly registry?: ContainerRegistry;
   /** The page title (`TITLE`). */
   readonly title: string;
+  /** The cluster the page names as serving it (`SERVED_BY`, our image only). @default - none */
+  readonly servedBy?: string;
   /** The two choices (`VOTE1VALUE`, `VOTE2VALUE`). */
   readonly choices: readonly [string, string];
   /** The Redis host (`REDIS`). */
@@ -150,6 +152,7 @@ export class VoteFrontend extends pulumi.ComponentResource {
       // Our server forks one worker per CPU it sees, which is the node's count, not the pod's limit:
       // one worker per pod, and the autoscaler adds pods.
       ...(own ? [{ name: "PORT", value: String(ownImagePort) }, { name: "WEB_CONCURRENCY", value: "1" }] : []),
+      ...(args.servedBy !== undefined ? [{ name: "SERVED_BY", value: args.servedBy }] : []),
     ];
     // Fargate runs no DaemonSets, so no CSI driver: its pods read the synced Secret without mounting the store.
     const mountStore = args.secret.volume !== undefined && !onFargate;

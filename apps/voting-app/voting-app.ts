@@ -63,6 +63,13 @@ export interface VotingAppArgs {
    * @default - `<stack>-<namespace>-<hash of project, stack and cluster name>`
    */
   readonly dnsLabel?: pulumi.Input<string>;
+  /**
+   * The cluster the page says served it, for one of several clusters behind one global entry, each with
+   * its own Redis: ours shows it under the counts with a word on whose counts they are; the sample, which
+   * has no such line, shows it in its title.
+   * @default - none: a single cluster's page names no cluster
+   */
+  readonly servedBy?: string;
 }
 
 const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -117,7 +124,8 @@ export class VotingApp extends pulumi.ComponentResource {
         context,
         choice: frontend,
         registry: target.registry,
-        title,
+        title: args.servedBy !== undefined && frontend === "sample" ? `${title} · ${args.servedBy}` : title,
+        servedBy: frontend === "own" ? args.servedBy : undefined,
         choices,
         redisHost: redis.host,
         secret: auth.secret,
@@ -183,7 +191,7 @@ export class VotingApp extends pulumi.ComponentResource {
 /** Invalid args fail before anything is registered, naming the arg. */
 function checkArgs(
   name: string,
-  args: Required<Omit<VotingAppArgs, "dnsLabel">>,
+  args: Required<Omit<VotingAppArgs, "dnsLabel" | "servedBy">>,
 ): void {
   const fail = (arg: string, message: string) => {
     throw new Error(`VotingApp ${name}: ${arg} ${message}`);

@@ -1,6 +1,7 @@
 /**
  * Configuration, read from the same environment variables as the Flask sample front end
- * (REDIS, REDIS_PWD, TITLE, VOTE1VALUE, VOTE2VALUE, SHOWHOST) plus this server's own settings.
+ * (REDIS, REDIS_PWD, TITLE, VOTE1VALUE, VOTE2VALUE, SHOWHOST) plus this server's own settings
+ * (PORT, WEB_CONCURRENCY, LOG_LEVEL, SHUTDOWN_TIMEOUT_MS, REDIS_TIMEOUT_MS, SERVED_BY).
  * Every problem is reported at once, so a bad deployment fails at startup with one clear message.
  */
 import { availableParallelism, hostname } from "node:os";
@@ -16,6 +17,11 @@ export interface Config {
   readonly redis: RedisEndpoint;
   /** Shown in the page title and header. */
   readonly title: string;
+  /**
+   * The cluster that serves this page, shown under the counts when one global entry fronts several
+   * (each with its own Redis), so a voter can tell whose counts they see. Unset for a single cluster.
+   */
+  readonly servedBy: string | undefined;
   readonly choices: readonly [string, string];
   readonly port: number;
   readonly workers: number;
@@ -163,6 +169,7 @@ export function parseConfig(env: Env, sources: ConfigSources = systemSources): C
     // The sample sends AUTH whenever REDIS_PWD is set; an empty password means none.
     redis: { ...redis, password: nonEmpty(env, "REDIS_PWD") },
     title,
+    servedBy: nonEmpty(env, "SERVED_BY")?.trim() || undefined,
     choices: [vote1, vote2],
     port,
     workers,

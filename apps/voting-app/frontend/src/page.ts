@@ -66,7 +66,7 @@ export interface Pages {
   readonly badVote: string;
 }
 
-export function createPages(rawTitle: string, rawChoices: readonly [string, string], resetValue: string): Pages {
+export function createPages(rawTitle: string, rawChoices: readonly [string, string], resetValue: string, servedBy?: string): Pages {
   const title = escapeHtml(rawTitle);
   const choice1 = escapeHtml(rawChoices[0]);
   const choice2 = escapeHtml(rawChoices[1]);
@@ -81,7 +81,8 @@ export function createPages(rawTitle: string, rawChoices: readonly [string, stri
 <div class="space"></div>
 <div id="results">${choice1} - ${countSlot} | ${choice2} - ${countSlot}</div>
 </div>
-</form>`,
+</form>${servedBy === undefined ? "" : `
+<p id="served-by" class="message">Served by ${escapeHtml(servedBy)}. Each cluster counts its own votes, so another cluster shows other counts.</p>`}`,
   );
   const [head = "", middle = "", tail = ""] = votePage.split(countSlot);
 

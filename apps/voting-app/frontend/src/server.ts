@@ -35,7 +35,7 @@ export async function startFrontEnd(config: Config, logger: Logger): Promise<Fro
   let draining = false;
   const handler = createHandler({
     store,
-    pages: createPages(config.title, config.choices, resetValue),
+    pages: createPages(config.title, config.choices, resetValue, config.servedBy),
     choices: config.choices,
     resetValue,
     logger,

@@ -19,6 +19,7 @@ describe("parseConfig", () => {
     expect(parseConfig({ REDIS: "azure-vote-back" }, sources)).toEqual({
       redis: { host: "azure-vote-back", port: 6379, password: undefined },
       title: "Azure Voting App",
+      servedBy: undefined,
       choices: ["Cats", "Dogs"],
       port: 8080,
       workers: 3,
@@ -41,12 +42,14 @@ describe("parseConfig", () => {
         LOG_LEVEL: "DEBUG",
         SHUTDOWN_TIMEOUT_MS: "500",
         REDIS_TIMEOUT_MS: "300",
+        SERVED_BY: "seoul (koreacentral)",
       },
       sources,
     );
     expect(config).toEqual({
       redis: { host: "redis.example", port: 6380, password: "pw" },
       title: "Lunch",
+      servedBy: "seoul (koreacentral)",
       choices: ["Pizza", "Sushi"],
       port: 3000,
       workers: 2,

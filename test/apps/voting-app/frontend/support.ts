@@ -77,6 +77,8 @@ export interface VotePage {
   readonly forms: readonly { readonly method: string | undefined; readonly action: string | undefined }[];
   readonly buttons: readonly { readonly name: string | undefined; readonly value: string | undefined; readonly label: string }[];
   readonly results: string | undefined;
+  /** Which cluster served the page, behind a fleet's global entry. */
+  readonly servedBy: string | undefined;
 }
 
 function attribute(tag: string, name: string): string | undefined {
@@ -103,6 +105,7 @@ export function readPage(html: string): VotePage {
       label: unescapeHtml(label.trim()),
     })),
     results: text(/<div id="results">([^<]*)<\/div>/),
+    servedBy: text(/<p id="served-by"[^>]*>([^<]*)<\/p>/),
   };
 }
 
