@@ -18,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Writes to a pipe are asynchronous: exit once a large report (--all --json) has been written out.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (err: unknown) => {
     const badArgs = err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS");
     console.error(badArgs ? `${err.message}\n\n${usage}` : err);
