@@ -6,15 +6,18 @@ import { appConfig, type AppSettings } from "./config/app.js";
 import { ConfigError, type ConfigProblem } from "./config/errors.js";
 import { eksConfig, type EksSettings } from "./config/eks.js";
 import { existingConfig, type ExistingSettings } from "./config/existing.js";
+import { fleetKeys, loadFleetSettings, type FleetSettings } from "./config/fleet.js";
 import { field } from "./config/fields.js";
 import { policyNames } from "../policy/policies/names.js";
 import { defineFragment, type ConfigContext, type ConfigFragment, type Environment } from "./config/fragment.js";
 
 export { ConfigError } from "./config/errors.js";
-export type { AksSettings, AppSettings, EksSettings, Environment, ExistingSettings };
+export type { AksSettings, AppSettings, EksSettings, Environment, ExistingSettings, FleetSettings };
 
 export const clouds = ["azure", "aws", "existing"] as const;
 export type Cloud = (typeof clouds)[number];
+/** What `cloud` may be: a cluster's cloud, or `fleet`, a stack of several clusters (src/config/fleet.ts). */
+const stackClouds = [...clouds, "fleet"] as const;
 
 export type PlatformSettings =
   | { cloud: "azure"; aks: AksSettings }
@@ -44,7 +47,7 @@ const environments = ["dev", "prod"] as const;
 function commonConfig(ctx: ConfigContext) {
   return defineFragment(
     {
-      cloud: field.oneOf(clouds),
+      cloud: field.oneOf(stackClouds),
       environment: field.oneOf(environments),
       name: field.string({
         default: ctx.stack,
@@ -129,6 +132,7 @@ export function loadSettings(source: ConfigSource = currentSource()): Settings {
   const app = collect(appConfig(ctx));
 
   problems.push(...unknownKeys(values, prefix, ctx, cloud));
+  if (values.cloud === "fleet") problems.push({ key: fullKey("cloud"), value: "fleet", expected: "a cluster's cloud (azure, aws or existing): a fleet is read by loadStackSettings" });
   if (problems.length > 0 || !common || !cloud || platform === undefined || !app) {
     throw new ConfigError(stack, problems);
   }
@@ -156,6 +160,17 @@ function toPlatform(cloud: Cloud, settings: unknown): PlatformSettings {
   }
 }
 
+/** A stack's config: one cluster's, or a fleet's. */
+export type StackSettings = { kind: "cluster"; settings: Settings } | { kind: "fleet"; fleet: FleetSettings };
+
+/** Reads a stack's config, a fleet's (`cloud: fleet`) or a single cluster's, validated as a whole before any resource. */
+export function loadStackSettings(source: ConfigSource = currentSource()): StackSettings {
+  if (source.values[`${source.project}:cloud`] !== "fleet") return { kind: "cluster", settings: loadSettings(source) };
+  const ctx: ConfigContext = { environment: "dev", stack: source.stack, examples: new Set() };
+  const sharedKeys = [...commonConfig(ctx).keys, ...appConfig(ctx).keys].filter((k) => !k.includes(":"));
+  return { kind: "fleet", fleet: loadFleetSettings(source, { loadSettings, sharedKeys }) };
+}
+
 /** Every key of this project that no fragment in play accepts: a typo must not be silently ignored. */
 function unknownKeys(values: Record<string, string>, prefix: string, ctx: ConfigContext, cloud: Cloud | undefined): ConfigProblem[] {
   const active = new Set([
@@ -163,9 +178,10 @@ function unknownKeys(values: Record<string, string>, prefix: string, ctx: Config
     ...appConfig(ctx).keys,
     ...(cloud ? platformFragments[cloud](ctx).keys : clouds.flatMap((c) => platformFragments[c](ctx).keys)),
   ]);
-  const otherClouds = new Map(
-    clouds.filter((c) => c !== cloud).flatMap((c) => platformFragments[c](ctx).keys.map((k) => [k, c] as const)),
-  );
+  const otherClouds = new Map<string, string>([
+    ...clouds.filter((c) => c !== cloud).flatMap((c) => platformFragments[c](ctx).keys.map((k) => [k, c] as const)),
+    ...fleetKeys.map((k) => [k, "fleet"] as const),
+  ]);
   const ours = [...active].filter((k) => !k.includes(":"));
   return Object.keys(values)
     .filter((key) => !key.includes(":") && !active.has(key))
@@ -190,5 +206,6 @@ export function allProjectKeys(): string[] {
       fragment.keys.filter((k) => !k.includes(":")).forEach((k) => keys.add(k));
     }
   }
+  fleetKeys.forEach((k) => keys.add(k));
   return [...keys].sort();
 }

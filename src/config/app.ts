@@ -59,6 +59,7 @@ export function appConfig(ctx: ConfigContext) {
         pattern: pinnedImage,
         expected: "an image pinned by tag or digest, such as redis:7.4.5-alpine",
       }),
+      appServedBy: field.optionalString("a short name for the cluster, 1-64 characters, such as seoul (koreacentral)", /^[^\n]{1,64}$/),
       appDnsLabel: field.optionalString("a DNS label: 3-63 lowercase letters, digits or hyphens, starting with a letter", dnsLabelPattern),
       appCertificate: field.optionalString(
         "on EKS an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), on AKS a Key Vault certificate URI without a version (https://<vault>.vault.azure.net/certificates/<name>)",
@@ -97,6 +98,7 @@ export function appConfig(ctx: ConfigContext) {
         redisStorageSize: v.appRedisStorageSize,
         redisImage: v.appRedisImage,
         dnsLabel: v.appDnsLabel,
+        servedBy: v.appServedBy,
         https,
       };
     },

@@ -57,7 +57,21 @@ export function offlineExamples(config: StackConfig, overrides: Record<string, s
     "the offline plan's own deployer role, in AWS's documentation account, for the IAM roles that administer the cluster: pulumi up needs yours",
     cloud === "aws" && prod && value("eksBootstrapCreatorAdmin") !== "true",
   );
+  const fleetMembers = cloud === "fleet" ? readMembers(value("fleetMembers")) : [];
+  const behindRoute53 = fleetMembers.some((m) => m.cloud !== "azure");
+  stand("fleetDnsZone", "example.com", "a documentation domain for the fleet's Route 53 hosted zone: pulumi up needs a public zone of yours", behindRoute53);
+  stand("fleetHostname", "vote.example.com", "a documentation name for the fleet's global host name: pulumi up needs one in your zone", behindRoute53);
   return examples;
+}
+
+/** The members' clouds, to tell whether the fleet needs a Route 53 zone; its validation is the program's. */
+function readMembers(raw: string | undefined): { cloud?: unknown }[] {
+  try {
+    const parsed: unknown = JSON.parse(raw ?? "[]");
+    return Array.isArray(parsed) ? (parsed as { cloud?: unknown }[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A stack's config as the offline plan runs it: its examples stood in, and named as such. */

@@ -43,7 +43,7 @@ describe("stack config", () => {
 
   it("names the missing required keys", () => {
     expect(problems({})).toEqual([
-      { key: "voting-platform:cloud", value: undefined, expected: "required; expected one of azure, aws, existing" },
+      { key: "voting-platform:cloud", value: undefined, expected: "required; expected one of azure, aws, existing, fleet" },
       { key: "voting-platform:environment", value: undefined, expected: "required; expected one of dev, prod" },
     ]);
     expect(problems({ cloud: "azure", environment: "dev" })).toEqual([
