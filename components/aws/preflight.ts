@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { getCluster, getClusters, getClusterVersions } from "@pulumi/aws/eks/index.js";
 import { getCallerIdentity } from "@pulumi/aws/getCallerIdentity.js";
 import { getSessionContext } from "@pulumi/aws/iam/index.js";
@@ -21,13 +22,16 @@ export interface EksFacts {
 
 const parseDate = (text: string | undefined) => (text ? new Date(text) : undefined);
 
-/** Asks AWS; each call is a read, made once per `pulumi up` or preview. */
-export async function readEksFacts(clusterName: string): Promise<EksFacts> {
-  const [versions, clusters, caller] = await Promise.all([getClusterVersions({}), getClusters({}), getCallerIdentity({})]);
+/**
+ * Asks AWS; each call is a read, made once per `pulumi up` or preview. `opts` picks the provider (its
+ * region and credentials) where a stack has several.
+ */
+export async function readEksFacts(clusterName: string, opts: pulumi.InvokeOptions = {}): Promise<EksFacts> {
+  const [versions, clusters, caller] = await Promise.all([getClusterVersions({}, opts), getClusters({}, opts), getCallerIdentity({}, opts)]);
   const [existing, session] = await Promise.all([
-    clusters.names.includes(clusterName) ? getCluster({ name: clusterName }) : undefined,
+    clusters.names.includes(clusterName) ? getCluster({ name: clusterName }, opts) : undefined,
     // An assumed-role session's ARN names the session; access entries and key policies take its role.
-    getSessionContext({ arn: caller.arn }),
+    getSessionContext({ arn: caller.arn }, opts),
   ]);
   return {
     offeredVersions: versions.clusterVersions.map((v) => ({
