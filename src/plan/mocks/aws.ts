@@ -10,6 +10,26 @@ function region(inputs: Inputs): string {
   return pulumi.runtime.getConfig("aws:region") ?? "us-east-1";
 }
 
+/**
+ * The regions of the explicit AWS providers registered so far, by stack and provider name: a resource or
+ * invoke that goes through one runs in its region (and AWS provider 7 reports it as `region`), as a fleet's
+ * members do, each with its own.
+ */
+const providerRegions = new Map<string, string>();
+
+/** A provider reference is `<urn>::<id>`, and a URN ends with `::<name>`. */
+function providerName(reference: string | undefined): string | undefined {
+  const parts = reference?.split("::") ?? [];
+  return parts.length >= 2 && reference?.includes("pulumi:providers:aws") ? parts[parts.length - 2] : undefined;
+}
+
+/** The inputs with the region of the explicit provider they go through, unless they name one. */
+function withProviderRegion(inputs: Inputs, reference: string | undefined, ctx: MockContext): Inputs {
+  const name = providerName(reference);
+  const providerRegion = name === undefined ? undefined : providerRegions.get(`${ctx.stack}/${name}`);
+  return providerRegion === undefined || typeof inputs.region === "string" ? inputs : { ...inputs, region: providerRegion };
+}
+
 /** A hex id of the given length, stable for the seed: `0abc...` as EC2 ids look. */
 function hex(ctx: MockContext, seed: string, length: number): string {
   let out = "";
@@ -109,6 +129,15 @@ const resources: Record<string, Mock> = {
   "aws:cloudwatch/logGroup:LogGroup": (name, inputs, ctx) => {
     const groupName = str(inputs.name, autoName(ctx, "log-group", name));
     return { id: groupName, state: { ...inputs, name: groupName, arn: `arn:aws:logs:${region(inputs)}:${mockAccountId}:log-group:${groupName}` } };
+  },
+  "aws:route53/healthCheck:HealthCheck": (name, inputs, ctx) => {
+    const id = uuid(ctx, `health-check/${name}`);
+    return { id, state: { ...inputs, id, arn: `arn:aws:route53:::healthcheck/${id}` } };
+  },
+  // Route 53 ids a record by zone, name, type and set identifier.
+  "aws:route53/record:Record": (_name, inputs) => {
+    const id = [inputs.zoneId, inputs.name, inputs.type, inputs.setIdentifier].filter((part) => typeof part === "string").join("_");
+    return { id, state: { ...inputs, fqdn: str(inputs.name, "") } };
   },
   "aws:eks/cluster:Cluster": (name, inputs, ctx) => {
     const clusterName = str(inputs.name, autoName(ctx, "cluster", name));
@@ -335,6 +364,27 @@ const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
     arn: `arn:aws:sts::${mockAccountId}:assumed-role/platform-deployer/offline-plan`,
     userId: "AROAOFFLINEPLANDEPLOYER:offline-plan",
   }),
+  // The hosted zone the fleet's stack names: a public zone of the account, as `pulumi up` finds it.
+  "aws:route53/getZone:getZone": (inputs, ctx) => {
+    const name = str(inputs.name, "example.com").replace(/\.$/, "");
+    const zoneId = `Z${hex(ctx, `zone/${name}`, 20).toUpperCase()}`;
+    return {
+      ...inputs,
+      id: zoneId,
+      zoneId,
+      name,
+      arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+      privateZone: false,
+      nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
+      resourceRecordSetCount: 2,
+      callerReference: "offline-plan",
+      comment: "",
+      linkedServiceDescription: "",
+      linkedServicePrincipal: "",
+      primaryNameServer: "ns-1.awsdns-01.org",
+      tags: {},
+    };
+  },
   "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
 };
 
@@ -343,10 +393,14 @@ const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
  * an EKS endpoint and OIDC issuer), in the account AWS documents with and the stack's `aws:region`.
  */
 export const awsMocks: MockModule = {
-  newResource({ type, name, inputs }, ctx) {
-    return resources[type]?.(name, inputs, ctx);
+  newResource({ type, name, inputs, provider }, ctx) {
+    if (type === "pulumi:providers:aws") {
+      providerRegions.set(`${ctx.stack}/${name}`, str(inputs.region, region({})));
+      return { id: `${name}-${hex(ctx, `provider/${name}`, 8)}`, state: inputs };
+    }
+    return resources[type]?.(name, withProviderRegion(inputs, provider, ctx), ctx);
   },
-  call({ token, inputs }, ctx) {
-    return invokes[token]?.(inputs, ctx);
+  call({ token, inputs, provider }, ctx) {
+    return invokes[token]?.(withProviderRegion(inputs, provider, ctx), ctx);
   },
 };

@@ -9,8 +9,11 @@ import type { Inputs, MockContext, MockModule } from "./types.js";
 
 export type { MockContext, MockModule } from "./types.js";
 
-/** Every provider's mocks; the first module that knows a type or token answers. */
-const modules: MockModule[] = [kubernetesMocks, azureMocks, awsMocks, dockerBuildMocks, randomMocks];
+/**
+ * Every provider's mocks; the first module that knows a type or token answers. AWS's comes first: it
+ * keeps the regions of its explicit providers, which the Kubernetes module would otherwise answer for.
+ */
+const modules: MockModule[] = [awsMocks, kubernetesMocks, azureMocks, dockerBuildMocks, randomMocks];
 
 export function stableSuffix(seed: string): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, 8);
