@@ -25,7 +25,7 @@ const num = (value: unknown, fallback = 0) => (typeof value === "number" ? value
  * Service, a disk behind a claim) is priced where it is made.
  */
 const free = [
-  /^azure-native:(resources|network:(VirtualNetwork|Subnet|NetworkSecurityGroup|PrivateDnsZoneGroup)$|privatedns:VirtualNetworkLink|authorization|managedidentity|monitor|containerservice:MaintenanceConfiguration|keyvault:Secret|containerregistry:Token)/,
+  /^azure-native:(resources|network:(VirtualNetwork|Subnet|NetworkSecurityGroup|PrivateDnsZoneGroup)$|privatedns:VirtualNetworkLink|authorization|managedidentity|monitor|containerservice:MaintenanceConfiguration|keyvault:Secret|containerregistry:Token|cdn:(AFDEndpoint|AFDOriginGroup|AFDOrigin|Route)$)/,
   /^aws:(ec2\/(vpc:|subnet|routeTable|routeTableAssociation|route:|internetGateway|launchTemplate|securityGroup|tag:)|iam\/|eks\/(accessEntry|accessPolicyAssociation|addon|fargateProfile)|kms\/alias|ecr\/lifecyclePolicy|sqs\/queuePolicy|cloudwatch\/event(Rule|Target))/,
   /^(random|time|pulumi|pulumi-nodejs|docker-build):/,
   /^kubernetes:/,
@@ -109,6 +109,8 @@ function costOfAzure(resource: CapturedResource, ctx: CostContext): Priced | und
       const gbPerMonth = ctx.assume("containerInsightsGbPerNodeDay") * nodes * 30.4;
       return { hourly: hourlyOf(ctx.price("azure.loganalytics.payg.ingestion", type), gbPerMonth), parts: [`${gbPerMonth.toFixed(1)} GB a month ingested`] };
     }
+    case "azure-native:cdn:Profile":
+      return { hourly: hourlyOf(ctx.price(`azure.frontdoor.${String(record(inputs.sku).name) === "Premium_AzureFrontDoor" ? "premium" : "standard"}.base`, type)), parts: ["Front Door base fee"] };
     case "azure-native:keyvault:Vault":
       return { hourly: hourlyOf(ctx.price("azure.keyvault.standard.operations", type), ctx.assume("keyVaultOperationsPerMonth") / 10_000), parts: ["operations"] };
     case "azure-native:storage:StorageAccount":
@@ -202,6 +204,18 @@ function costOfAws(resource: CapturedResource, ctx: CostContext): Priced | undef
     }
     case "aws:ecr/repository:Repository":
       return { hourly: hourlyOf(ctx.price("aws.ecr.storage", type), ctx.assume("ecrGbPerRepository")), parts: ["image storage"] };
+    case "aws:route53/healthCheck:HealthCheck": {
+      // Route 53 charges more to check an endpoint outside AWS, such as an Azure member's.
+      const onAws = /\.amazonaws\.com$/.test(String(inputs.fqdn ?? ""));
+      return { hourly: hourlyOf(ctx.price(`aws.route53.healthcheck.basic.${onAws ? "aws" : "other"}`, type)), parts: [`health check of an endpoint ${onAws ? "on" : "outside"} AWS`] };
+    }
+    case "aws:route53/record:Record": {
+      // Queries are billed per name, shared by the records that answer for it.
+      const sharing = ctx.resources.filter((r) => r.type === type && r.inputs.name === inputs.name).length || 1;
+      const latency = Array.isArray(inputs.latencyRoutingPolicies) && inputs.latencyRoutingPolicies.length > 0;
+      const millions = ctx.assume("route53MillionQueriesPerMonth") / sharing;
+      return { hourly: hourlyOf(ctx.price(`aws.route53.queries.${latency ? "latency" : "standard"}`, type), millions), parts: [`${millions.toFixed(2)} million ${latency ? "latency" : "standard"} queries a month`] };
+    }
     default:
       return undefined;
   }
