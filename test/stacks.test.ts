@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadSettings } from "../src/config.js";
+import { loadSettings, loadStackSettings } from "../src/config.js";
 import { offlineExamples, withOfflineExamples } from "../src/plan/offline-examples.js";
 import { listStacks, readStackConfig } from "../src/plan/stack-config.js";
 
@@ -11,7 +11,8 @@ describe("stack files", () => {
   });
 
   it.each(stacks)("%s is valid config, with the offline plan's labelled examples where it leaves values to the user", (stack) => {
-    const settings = loadSettings(withOfflineExamples(readStackConfig(stack)));
+    const loaded = loadStackSettings(withOfflineExamples(readStackConfig(stack)));
+    const settings = loaded.kind === "fleet" ? loaded.fleet : loaded.settings;
     expect(settings.stack).toBe(stack);
     const [environment] = stack.split("-");
     if (environment === "dev" || environment === "prod") expect(settings.environment).toBe(environment);
@@ -22,13 +23,13 @@ describe("stack files", () => {
       const config = readStackConfig(stack);
       const examples = offlineExamples(config).map((e) => e.key);
       if (examples.length === 0 || examples.every((key) => key.endsWith(":existingKubeconfig"))) {
-        expect(() => loadSettings(config), stack).not.toThrow();
+        expect(() => loadStackSettings(config), stack).not.toThrow();
         continue;
       }
       // Refused as a config error that names exactly the keys the plan stands examples in for.
       let named: string[] = [];
       try {
-        loadSettings(config);
+        loadStackSettings(config);
       } catch (err) {
         named = (err as { problems: { key: string }[] }).problems.map((p) => p.key);
       }
@@ -41,5 +42,7 @@ describe("stack files", () => {
     expect(["dev-aks", "prod-aks"].map(cloudOf)).toEqual(["azure", "azure"]);
     expect(["dev-eks", "prod-eks"].map(cloudOf)).toEqual(["aws", "aws"]);
     expect(cloudOf("local")).toBe("existing");
+    const fleet = loadStackSettings(withOfflineExamples(readStackConfig("fleet")));
+    expect(fleet.kind === "fleet" && fleet.fleet.members.map((m) => `${m.name} ${m.cloud} ${m.region}`)).toEqual(["seoul azure koreacentral", "tokyo aws ap-northeast-1"]);
   });
 });

@@ -1,7 +1,8 @@
 import path from "node:path";
-import { ConfigError, loadSettings } from "../config.js";
-import { attemptStack, stackRunConfig } from "./capture.js";
-import { analyzeInsights, writeInsightFiles } from "./insights/index.js";
+import { ConfigError, loadStackSettings } from "../config.js";
+import type { StackSettings } from "../config.js";
+import { attemptStack, stackRunConfig, type Capture } from "./capture.js";
+import { analyzeFleetInsights, analyzeInsights, writeInsightFiles, type Insights } from "./insights/index.js";
 import { buildReport, renderDestroyOrder, renderReport, writePlanFiles, type PlanReport } from "./report.js";
 import { listStacks, projectRoot, StackFileError } from "./stack-config.js";
 
@@ -39,11 +40,8 @@ async function planStack(stack: string, overrides: Record<string, string>, outDi
   // examples, so that the plan is the same on every machine, fresh clones included.
   const { error, examples, ...capture } = await attemptStack(stack, overrides, { offline: true });
   if (error !== undefined) throw error;
-  const settings = loadSettings(stackRunConfig(stack, overrides, { offline: true }).source);
-  const { platform } = settings;
-  const region = platform.cloud === "azure" ? platform.aks.location : platform.cloud === "aws" ? platform.eks.region : "";
-  const insights = analyzeInsights(capture, { cloud: platform.cloud, region, waivers: settings.policyWaivers });
-  const files = [...writePlanFiles(capture, outDir), ...(await writeInsightFiles(capture, path.join(outDir, stack), insights, settings.policyWaivers))];
+  const { insights, waivers } = insightsOf(capture, loadStackSettings(stackRunConfig(stack, overrides, { offline: true }).source));
+  const files = [...writePlanFiles(capture, outDir), ...(await writeInsightFiles(capture, path.join(outDir, stack), insights, waivers))];
   const report = buildReport(capture, files.map((f) => path.relative(process.cwd(), path.resolve(f))), examples, insights);
   if (!options.json) {
     console.log(options.destroy ? renderDestroyOrder(capture, report) : renderReport(capture, report));
@@ -51,6 +49,20 @@ async function planStack(stack: string, overrides: Record<string, string>, outDi
     console.log(`Planned in ${seconds(performance.now() - started)} s, ${seconds(performance.now())} s since the command started\n`);
   }
   return report;
+}
+
+/** The plan's figures for one cluster, or for a fleet member by member, and the policy waivers they were judged with. */
+function insightsOf(capture: Pick<Capture, "resources">, stack: StackSettings): { insights: Insights; waivers: Record<string, string> } {
+  if (stack.kind === "fleet") {
+    const { fleet } = stack;
+    const waivers = fleet.members[0]?.settings.policyWaivers ?? {};
+    const members = fleet.members.map((m) => ({ name: m.name, cloud: m.cloud, region: m.region }));
+    return { insights: analyzeFleetInsights(capture, { members, entryCloud: fleet.entry.kind === "front-door" ? "azure" : "aws", waivers }), waivers };
+  }
+  const { settings } = stack;
+  const { platform } = settings;
+  const region = platform.cloud === "azure" ? platform.aks.location : platform.cloud === "aws" ? platform.eks.region : "";
+  return { insights: analyzeInsights(capture, { cloud: platform.cloud, region, waivers: settings.policyWaivers }), waivers: settings.policyWaivers };
 }
 
 /**

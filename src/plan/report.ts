@@ -31,6 +31,8 @@ export interface PlanReport {
   cost: Insights["cost"];
   /** The policy pack's findings; the plan fails on any that no waiver covers. */
   policy: Insights["policy"];
+  /** A fleet's members and global entry, each on its own. */
+  fleet?: Insights["fleet"];
   files: string[];
 }
 
@@ -75,6 +77,7 @@ export function buildReport(capture: Capture, files: string[], examples: readonl
     destroyPath: insights.destroyPath,
     cost: insights.cost,
     policy: insights.policy,
+    ...(insights.fleet ? { fleet: insights.fleet } : {}),
     files,
   };
 }

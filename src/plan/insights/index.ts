@@ -4,6 +4,7 @@ import type { Capture } from "../capture.js";
 import { DependencyGraph } from "../lifecycle/graph.js";
 import { criticalPath, type CriticalPath } from "./critical-path.js";
 import { estimateCost, type CostReport } from "./cost.js";
+import { analyzeFleet, type FleetInsights, type FleetMemberInfo } from "./fleet.js";
 import { createTiming, deleteTiming } from "./durations.js";
 import { dependencyDot, dependencyMermaid, renderSvg } from "./graph-files.js";
 import { policyPackConfig, runPolicies, type PolicyFinding, type Waivers } from "./policy.js";
@@ -11,6 +12,7 @@ import { policyPackConfig, runPolicies, type PolicyFinding, type Waivers } from 
 export type { CriticalPath } from "./critical-path.js";
 export type { CostReport } from "./cost.js";
 export type { PolicyFinding } from "./policy.js";
+export type { FleetInsights, FleetMemberInfo } from "./fleet.js";
 
 /** The four answers of the plan: how long up and destroy take, what the stack costs, what policies it breaks. */
 export interface Insights {
@@ -18,6 +20,8 @@ export interface Insights {
   destroyPath: CriticalPath;
   cost: CostReport;
   policy: { findings: PolicyFinding[] };
+  /** A fleet's members and global entry, each on its own; absent for a single cluster. */
+  fleet?: FleetInsights;
 }
 
 export interface InsightOptions {
@@ -33,6 +37,22 @@ export function analyzeInsights(capture: Pick<Capture, "resources">, options: In
     destroyPath: criticalPath(graph, deleteTiming, "destroy"),
     cost: estimateCost(capture, options.cloud, options.region),
     policy: { findings: runPolicies(capture, options.waivers) },
+  };
+}
+
+/** A fleet: the whole graph's paths and policy, the cost summed over members priced in their own regions. */
+export function analyzeFleetInsights(
+  capture: Pick<Capture, "resources">,
+  options: { members: readonly FleetMemberInfo[]; entryCloud: "azure" | "aws"; waivers: Waivers },
+): Insights {
+  const graph = new DependencyGraph(capture);
+  const fleet = analyzeFleet(capture, options.members, options.entryCloud);
+  return {
+    criticalPath: criticalPath(graph, createTiming, "create"),
+    destroyPath: criticalPath(graph, deleteTiming, "destroy"),
+    cost: fleet.cost,
+    policy: { findings: runPolicies(capture, options.waivers) },
+    fleet,
   };
 }
 

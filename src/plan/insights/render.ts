@@ -36,9 +36,23 @@ function renderPolicy(findings: PolicyFinding[]): string[] {
   ];
 }
 
+function renderFleet(insights: Insights): string[] {
+  const { fleet } = insights;
+  if (!fleet) return [];
+  const row = (p: { name: string; cloud: string; region: string; resourceCount: number; createSeconds: number; destroySeconds: number; monthly: number }) =>
+    `    ${p.name.padEnd(14)} ${`${p.cloud} ${p.region}`.padEnd(26)} ${String(p.resourceCount).padStart(4)} resources  up ${minutes(p.createSeconds)}  destroy ${minutes(p.destroySeconds)}  ${usd(p.monthly)} a month`;
+  return [
+    `Fleet: ${fleet.members.length} member(s) created side by side, then the global entry; each member alone:`,
+    ...fleet.members.map(row),
+    row(fleet.entry),
+    "",
+  ];
+}
+
 /** The plan's closing sections: how long up and destroy take, what it costs, and the policy table. */
 export function renderInsights(insights: Insights): string {
   return [
+    ...renderFleet(insights),
     ...renderPath("pulumi up", insights.criticalPath, "not timed (no source gives a figure)"),
     "",
     ...renderPath("pulumi destroy", insights.destroyPath, "not timed on delete (no source gives a figure)"),

@@ -42,6 +42,11 @@ export class DependencyGraph {
     return this.byUrn.get(urn);
   }
 
+  /** The components of a type, such as a fleet's members; they order nothing, but group what they hold. */
+  components(type: string): CapturedResource[] {
+    return [...this.byUrn.values()].filter((r) => !r.custom && r.type === type);
+  }
+
   /** What `urn` waits for directly. */
   dependenciesOf(urn: string): ReadonlySet<string> {
     return this.direct.get(urn) ?? new Set();

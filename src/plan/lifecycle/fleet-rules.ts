@@ -1,0 +1,52 @@
+import type { CapturedResource } from "../capture.js";
+import { shortName, type DependencyGraph } from "./graph.js";
+import { isKube, isLoadBalancerService } from "./selectors.js";
+import type { LifecycleRule } from "./rules.js";
+
+type Resource = CapturedResource;
+
+export const fleetMemberType = "voting-platform:fleet:Member";
+
+/** What of a global entry sends visitors to a member's host: Front Door origins, Route 53 records and health checks. */
+function entryTarget(r: Resource): string | undefined {
+  if (r.type === "azure-native:cdn:AFDOrigin") return typeof r.inputs.hostName === "string" ? r.inputs.hostName : undefined;
+  if (r.type === "aws:route53/healthCheck:HealthCheck") return typeof r.inputs.fqdn === "string" ? r.inputs.fqdn : undefined;
+  if (r.type === "aws:route53/record:Record") return Array.isArray(r.inputs.records) ? String(r.inputs.records[0]) : undefined;
+  return undefined;
+}
+
+/** The members' public endpoints, by the host each member publishes (its FleetMember's registered `host`). */
+function memberEndpoints(graph: DependencyGraph, members: readonly Resource[]): Map<string, Resource[]> {
+  const byHost = new Map<string, Resource[]>();
+  for (const member of members) {
+    const host = member.registeredOutputs?.host;
+    if (typeof host !== "string") continue;
+    const under = (r: Resource): boolean => {
+      for (let at: Resource | undefined = r; at; at = at.parent ? graph.resource(at.parent) : undefined) if (at.urn === member.urn) return true;
+      return false;
+    };
+    byHost.set(host, graph.resources.filter((r) => under(r) && (isLoadBalancerService(r) || isKube(r, "Ingress") || isKube(r, "Gateway"))));
+  }
+  return byHost;
+}
+
+/** Rules that span a fleet's members and its global entry; the others hold within each member. */
+export const fleetLifecycleRules: LifecycleRule[] = [
+  {
+    id: "global-entry-before-member-endpoints",
+    summary: "The global entry's origins, records and health checks are deleted before the member load balancers they point at",
+    why:
+      "A CNAME or origin left pointing at a deleted load balancer is a dangling name: Azure gives a freed DNS label (<label>.<region>.cloudapp.azure.com) to whoever asks for it next, so the fleet's host name would serve someone else's site (Azure docs, 'Prevent dangling DNS entries and avoid subdomain takeover'); and while it lasts, visitors are sent to a member that is gone",
+    pairs: (graph) => {
+      const members = graph.components(fleetMemberType);
+      const endpoints = memberEndpoints(graph, members);
+      return graph.resources.flatMap((r) => {
+        const target = entryTarget(r);
+        if (target === undefined) return [];
+        const points = endpoints.get(target);
+        if (!points || points.length === 0) return [[r, `the member endpoint ${target} it points at (${shortName(r)})`] as [Resource, Resource | string]];
+        return points.map((p) => [r, p] as [Resource, Resource | string]);
+      });
+    },
+  },
+];

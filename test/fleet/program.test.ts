@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { captureStack, type Capture, type CapturedResource } from "../../src/plan/capture.js";
+import { analyzeLifecycle } from "../../src/plan/lifecycle/index.js";
+import { all, one } from "../support/capture-helpers.js";
+
+const aksNetwork = (n: number) => ({
+  aksVnetCidr: `10.${n}.0.0/16`,
+  aksNodeSubnetCidr: `10.${n}.0.0/20`,
+  aksVirtualNodesSubnetCidr: `10.${n}.16.0/24`,
+  aksPrivateEndpointSubnetCidr: `10.${n}.17.0/24`,
+  aksAppGatewaySubnetCidr: `10.${n}.18.0/24`,
+});
+const allAzure = JSON.stringify([
+  { name: "seoul", cloud: "azure", region: "koreacentral", config: { aksNodeCount: 2 } },
+  { name: "tokyo", cloud: "azure", region: "japaneast", config: { aksNodeCount: 2, ...aksNetwork(30) } },
+]);
+
+const captures: Record<string, Capture> = {};
+beforeAll(async () => {
+  captures.latency = await captureStack("fleet", {}, { offline: true });
+  captures.failover = await captureStack("fleet", { fleetRouting: "failover" }, { offline: true });
+  captures.frontDoor = await captureStack("fleet", { fleetMembers: allAzure, fleetRouting: "failover", policyWaivers: undefined }, { offline: true });
+  captures.frontDoorLatency = await captureStack("fleet", { fleetMembers: allAzure, fleetRouting: "latency", policyWaivers: undefined }, { offline: true });
+}, 120_000);
+
+const memberUrls = (c: Capture) => c.outputs.memberUrls?.value as Record<string, string>;
+const hostOf = (c: Capture, member: string) => new URL(memberUrls(c)[member] ?? "").host;
+const providerOf = (c: Capture, r: CapturedResource) => c.resources.find((p) => p.urn === r.provider);
+
+describe("a fleet on two clouds behind Route 53", () => {
+  it("builds each member with the same components and app, side by side under its own FleetMember", () => {
+    const c = captures.latency as Capture;
+    const members = all(c, "voting-platform:fleet:Member").map((m) => m.name);
+    expect(members).toEqual(["seoul", "tokyo"]);
+    expect(one(c, "voting-platform:azure:AksCluster").parent).toBe(one(c, "voting-platform:fleet:Member", "seoul").urn);
+    expect(one(c, "voting-platform:aws:EksCluster").parent).toBe(one(c, "voting-platform:fleet:Member", "tokyo").urn);
+    expect(all(c, "voting-platform:apps:VotingApp").map((a) => a.name)).toEqual(["seoul-vote", "tokyo-vote"]);
+  });
+
+  it("creates the AWS member in its own region through its own provider, and Route 53 through a us-east-1 one", () => {
+    const c = captures.latency as Capture;
+    const vpc = one(c, "aws:ec2/vpc:Vpc");
+    expect(providerOf(c, vpc)?.inputs.region).toBe("ap-northeast-1");
+    expect(all(c, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone)).toEqual(expect.arrayContaining(["ap-northeast-1a", "ap-northeast-1b"]));
+    for (const record of all(c, "aws:route53/record:Record")) expect(providerOf(c, record)?.inputs.region).toBe("us-east-1");
+  });
+
+  it("answers the fleet's name with a latency record per member, each checked on its own app over HTTP", () => {
+    const c = captures.latency as Capture;
+    const checks = all(c, "aws:route53/healthCheck:HealthCheck");
+    for (const member of ["seoul", "tokyo"]) {
+      const record = one(c, "aws:route53/record:Record", `-${member}`);
+      const check = one(c, "aws:route53/healthCheck:HealthCheck", `-${member}`);
+      expect(record.inputs).toMatchObject({ name: "vote.example.com", type: "CNAME", ttl: 60, records: [hostOf(c, member)], setIdentifier: member, healthCheckId: check.outputs.id });
+      expect(check.inputs).toMatchObject({ type: "HTTP", fqdn: hostOf(c, member), port: 80, resourcePath: "/", requestInterval: 30, failureThreshold: 3 });
+    }
+    expect(checks).toHaveLength(2);
+    // Route 53 measures latency to AWS regions: Seoul on Azure answers as ap-northeast-2, Tokyo as its own.
+    expect(one(c, "aws:route53/record:Record", "-seoul").inputs.latencyRoutingPolicies).toEqual([{ region: "ap-northeast-2" }]);
+    expect(one(c, "aws:route53/record:Record", "-tokyo").inputs.latencyRoutingPolicies).toEqual([{ region: "ap-northeast-1" }]);
+  });
+
+  it("makes the first member primary and the second secondary in failover", () => {
+    const c = captures.failover as Capture;
+    expect(one(c, "aws:route53/record:Record", "-seoul").inputs.failoverRoutingPolicies).toEqual([{ type: "PRIMARY" }]);
+    expect(one(c, "aws:route53/record:Record", "-tokyo").inputs.failoverRoutingPolicies).toEqual([{ type: "SECONDARY" }]);
+    expect(one(c, "aws:route53/record:Record", "-tokyo").inputs.latencyRoutingPolicies).toBeUndefined();
+  });
+
+  it("publishes the global URL, each member's URL, and the members' kubeconfigs as one secret", () => {
+    const c = captures.latency as Capture;
+    expect(c.outputs.appUrl).toEqual({ value: "http://vote.example.com", secret: false });
+    expect(Object.keys(memberUrls(c))).toEqual(["seoul", "tokyo"]);
+    expect(memberUrls(c).seoul).toMatch(/^http:\/\/[a-z0-9-]+\.koreacentral\.cloudapp\.azure\.com$/);
+    expect(c.outputs.memberKubeconfigs?.secret).toBe(true);
+    expect(Object.keys(c.outputs.memberKubeconfigs?.value as object)).toEqual(["seoul", "tokyo"]);
+  });
+
+  it("has each member's page say which member served it", () => {
+    const c = captures.latency as Capture;
+    const titles = all(c, "kubernetes:apps/v1:Deployment")
+      .filter((d) => d.name.endsWith("-vote-front-deployment"))
+      .map((d) => {
+        const env = (d.inputs.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]?.env ?? [];
+        return env.find((e) => e.name === "TITLE")?.value;
+      });
+    expect(titles.sort()).toEqual(["Azure Voting App · seoul (koreacentral)", "Azure Voting App · tokyo (ap-northeast-1)"]);
+  });
+
+  it("deletes the records and health checks before the load balancers they point at", () => {
+    const c = captures.latency as Capture;
+    expect(analyzeLifecycle(c).violations).toEqual([]);
+    const record = one(c, "aws:route53/record:Record", "-tokyo");
+    const ingress = one(c, "kubernetes:networking.k8s.io/v1:Ingress");
+    expect(record.dependencies).toEqual(expect.arrayContaining([expect.stringContaining("tokyo-vote")]));
+    expect(ingress.dependencies).not.toContain(record.urn);
+  });
+});
+
+describe("a fleet all on Azure behind Front Door", () => {
+  it("has no Route 53, and serves the global URL on Front Door's own HTTPS host", () => {
+    const c = captures.frontDoor as Capture;
+    expect(all(c, "aws:route53/record:Record")).toEqual([]);
+    const endpoint = one(c, "azure-native:cdn:AFDEndpoint");
+    expect(c.outputs.appUrl?.value).toBe(`https://${String(endpoint.outputs.hostName)}`);
+    expect(String(endpoint.outputs.hostName)).toMatch(/\.z01\.azurefd\.net$/);
+    expect(one(c, "azure-native:cdn:Profile").inputs).toMatchObject({ location: "global", sku: { name: "Standard_AzureFrontDoor" } });
+  });
+
+  it("probes every member's / over HTTP, and ranks the origins for failover", () => {
+    const c = captures.frontDoor as Capture;
+    expect(one(c, "azure-native:cdn:AFDOriginGroup").inputs.healthProbeSettings).toEqual({ probePath: "/", probeProtocol: "Http", probeRequestType: "GET", probeIntervalInSeconds: 30 });
+    const origins = all(c, "azure-native:cdn:AFDOrigin").map((o) => [o.inputs.originName, o.inputs.priority, o.inputs.hostName === hostOf(c, String(o.inputs.originName))]);
+    expect(origins).toEqual([["seoul", 1, true], ["tokyo", 2, true]]);
+    const latency = all(captures.frontDoorLatency as Capture, "azure-native:cdn:AFDOrigin").map((o) => o.inputs.priority);
+    expect(latency).toEqual([1, 1]);
+  });
+
+  it("creates the route after its origins, redirecting HTTP to HTTPS and sending HTTP to the members", () => {
+    const c = captures.frontDoor as Capture;
+    const route = one(c, "azure-native:cdn:Route");
+    for (const origin of all(c, "azure-native:cdn:AFDOrigin")) expect(route.dependencies).toContain(origin.urn);
+    expect(route.inputs).toMatchObject({ httpsRedirect: "Enabled", forwardingProtocol: "HttpOnly", supportedProtocols: ["Http", "Https"], patternsToMatch: ["/*"] });
+    expect(analyzeLifecycle(c).violations).toEqual([]);
+  });
+});
