@@ -26,8 +26,8 @@ describe("the integration workflow", () => {
     expect(Object.keys(integration.on)).toEqual(["workflow_dispatch"]);
   });
 
-  it("offers the dev stacks of both clouds, and no prod stack, whose protected resources destroy refuses", () => {
-    const dev = stacks.filter((s) => s.environment === "dev" && s.cloud !== "existing").map((s) => s.name);
+  it("offers the dev stacks of both clouds, no fleet (two clouds at once) and no prod stack, whose protected resources destroy refuses", () => {
+    const dev = stacks.filter((s) => s.environment === "dev" && s.cloud !== "existing" && s.cloud !== "fleet").map((s) => s.name);
     expect(dispatch.inputs.stack.type).toBe("choice");
     expect([...options].sort()).toEqual(dev.sort());
   });

@@ -94,7 +94,7 @@ describe.concurrent("offline plan command", coldStart, () => {
       cost: { currency: string; region: string; hourly: number; monthly: number; byType: { type: string; count: number; monthly: number }[]; unpriced: string[]; assumptions: string[]; pricesAsOf: string };
       policy: { findings: { policy: string; urn: string; severity: string; message: string; waivedBy: string | null }[] };
     }[];
-    expect(reports.map((r) => r.stack)).toEqual(["dev-aks", "dev-eks", "local", "prod-aks", "prod-eks"]);
+    expect(reports.map((r) => r.stack)).toEqual(["dev-aks", "dev-eks", "fleet", "local", "prod-aks", "prod-eks"]);
     for (const report of reports) {
       expect(report.violations, report.stack).toEqual([]);
       expect(report.lifecycle.violations, report.stack).toEqual([]);
