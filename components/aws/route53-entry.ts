@@ -15,7 +15,7 @@ export interface Route53EntryArgs {
   readonly hostname: string;
   /** `failover`: the first member is PRIMARY and the second SECONDARY; `latency`: one record per member, by region. */
   readonly routing: FleetRouting;
-  /** The members, in failover order; two at most in failover. */
+  /** The members, in failover order; two at most in failover, not counting drained ones. */
   readonly origins: readonly Route53Origin[];
   /** Tags on the health checks. @default {} */
   readonly tags?: Record<string, string>;
@@ -34,9 +34,11 @@ export class Route53Entry extends pulumi.ComponentResource {
   readonly zoneId: pulumi.Output<string>;
 
   constructor(name: string, args: Route53EntryArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (args.origins.length === 0) throw new Error(`Route53Entry ${name}: origins must list at least one member`);
-    if (args.routing === "failover" && args.origins.length > 2) {
-      throw new Error(`Route53Entry ${name}: failover takes at most 2 members, a PRIMARY and a SECONDARY record; got ${args.origins.length}`);
+    // A drained member has no record: Route 53 stops naming it once resolvers' copies (60 s) expire.
+    const serving = args.origins.filter((o) => !o.drain);
+    if (serving.length === 0) throw new Error(`Route53Entry ${name}: origins must list at least one member that is not drained`);
+    if (args.routing === "failover" && serving.length > 2) {
+      throw new Error(`Route53Entry ${name}: failover takes at most 2 members not drained, a PRIMARY and a SECONDARY record; got ${serving.length}`);
     }
     if (!args.hostname.endsWith(`.${args.zoneName}`)) {
       throw new Error(`Route53Entry ${name}: hostname ${args.hostname} must be below the zone ${args.zoneName}, not its apex`);
@@ -44,7 +46,7 @@ export class Route53Entry extends pulumi.ComponentResource {
     super("voting-platform:aws:Route53Entry", name, {}, opts);
     const tags = args.tags ?? {};
     const zone = route53.getZoneOutput({ name: args.zoneName, privateZone: false }, { parent: this });
-    args.origins.forEach((origin, index) => {
+    serving.forEach((origin, index) => {
       const check = new route53.HealthCheck(
         `${name}-check-${origin.name}`,
         {

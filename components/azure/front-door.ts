@@ -32,7 +32,7 @@ export class FrontDoorEntry extends pulumi.ComponentResource {
   readonly hostName: pulumi.Output<string>;
 
   constructor(name: string, args: FrontDoorEntryArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (args.origins.length === 0) throw new Error(`FrontDoorEntry ${name}: origins must list at least one member`);
+    if (args.origins.every((o) => o.drain)) throw new Error(`FrontDoorEntry ${name}: origins must list at least one member that is not drained`);
     if (args.routing === "failover" && args.origins.length > frontDoorMaxPriorities) {
       throw new Error(`FrontDoorEntry ${name}: origins takes at most ${frontDoorMaxPriorities} members in failover, Front Door's priorities 1-${frontDoorMaxPriorities}; got ${args.origins.length}`);
     }
@@ -66,6 +66,7 @@ export class FrontDoorEntry extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // A drained member keeps its origin, disabled: Front Door sends it nothing, and enabling it is one change.
     const origins = args.origins.map(
       (origin, index) =>
         new cdn.AFDOrigin(
@@ -81,7 +82,7 @@ export class FrontDoorEntry extends pulumi.ComponentResource {
             httpsPort: 443,
             priority: args.routing === "failover" ? index + 1 : 1,
             weight: 1000,
-            enabledState: "Enabled",
+            enabledState: origin.drain ? "Disabled" : "Enabled",
             enforceCertificateNameCheck: true,
           },
           { parent: this },

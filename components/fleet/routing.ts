@@ -9,6 +9,8 @@ export interface GlobalOrigin {
   name: string;
   /** The host name its app answers at over HTTP. */
   host: pulumi.Input<string>;
+  /** Kept, but sent no visitors: drained before maintenance or removal. @default false */
+  drain?: boolean;
 }
 
 /**

@@ -28,6 +28,7 @@ const memberSchema = z
     cloud: z.enum(memberClouds, { message: `expected one of ${memberClouds.join(", ")}` }),
     region: z.string(),
     config: z.record(z.string(), z.unknown()).optional(),
+    drain: z.boolean().optional(),
   })
   .strict();
 type RawMember = z.output<typeof memberSchema>;
@@ -39,6 +40,8 @@ export interface FleetMember {
   region: string;
   /** The AWS region its Route 53 latency record names: its own, or the nearest to its Azure region. */
   latencyRegion?: string;
+  /** Kept running, but out of the global entry: no visitor is sent to it. */
+  drain: boolean;
   settings: Settings;
   /** Its config by full key, as a stack of its own would hold it: what `npm run fleet` gives a member's stack. */
   values: Record<string, string>;
@@ -104,7 +107,7 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
   const rawMembers = read(
     "fleetMembers",
     field.json(z.array(memberSchema).min(1, { message: "needs at least one member" }).max(10, { message: "takes at most 10 members" }), {
-      expected: "a list of members, each with a name, a cloud (azure, aws or existing), a region and optionally config: the keys it sets for itself",
+      expected: "a list of members, each with a name, a cloud (azure, aws or existing), a region, and optionally config (the keys it sets for itself) and drain (true keeps it running but sends it no visitors)",
     }),
   );
   const shared = Object.fromEntries(Object.entries(source.values).filter(([k]) => !fleetKeys.some((f) => k === key(f))));
@@ -150,6 +153,10 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
   });
   problems.push(...overlappingRanges(members, memberList, key));
 
+  if (memberList.length > 0 && memberList.every((m) => m.drain === true)) {
+    report("fleetMembers", raw("fleetMembers"), "at least one member not drained: the global entry needs a member to send visitors to");
+  }
+  const serving = memberList.filter((m) => m.drain !== true);
   const allAzure = memberList.length > 0 && memberList.every((m) => m.cloud === "azure");
   let entry: GlobalEntry | undefined;
   if (allAzure) {
@@ -162,8 +169,8 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
     entry = { kind: "front-door" };
   } else {
     entry = route53Entry(raw, report, examples, key);
-    if (routing === "failover" && memberList.length > 2) {
-      report("fleetMembers", raw("fleetMembers"), `at most 2 members with fleetRouting failover behind Route 53, whose failover records are one primary and one secondary (${memberList.length} are listed); use fleetRouting latency for more`);
+    if (routing === "failover" && serving.length > 2) {
+      report("fleetMembers", raw("fleetMembers"), `at most 2 members not drained with fleetRouting failover behind Route 53, whose failover records are one primary and one secondary (${serving.length} are listed); use fleetRouting latency for more`);
     }
     if (routing === "latency") {
       members.forEach((m, i) => {
@@ -225,7 +232,7 @@ function buildMember(member: RawMember, ctx: MemberContext): { member?: FleetMem
   try {
     const settings = ctx.loadSettings({ project, stack: ctx.source.stack, values, examples });
     return {
-      member: { name: member.name, cloud: member.cloud, region: member.region, latencyRegion: latencyRegion(member.region), settings, values },
+      member: { name: member.name, cloud: member.cloud, region: member.region, latencyRegion: latencyRegion(member.region), drain: member.drain ?? false, settings, values },
       problems,
       sharedProblems: [],
     };

@@ -26,7 +26,7 @@ export async function createGlobalEntry(fleet: FleetSettings, members: MemberEnd
       baseName: base,
       location: members[0]?.settings.region ?? "westeurope",
       routing: fleet.routing,
-      origins: members.map((m) => ({ name: m.settings.name, host: m.host })),
+      origins: members.map((m) => ({ name: m.settings.name, host: m.host, drain: m.settings.drain })),
       tags: fleet.tags,
     });
     return { kind: entry.kind, url: frontDoor.url };
@@ -41,7 +41,7 @@ export async function createGlobalEntry(fleet: FleetSettings, members: MemberEnd
       zoneName: entry.zone,
       hostname: entry.hostname,
       routing: fleet.routing,
-      origins: members.map((m) => ({ name: m.settings.name, host: m.host, latencyRegion: m.settings.latencyRegion ?? m.settings.region })),
+      origins: members.map((m) => ({ name: m.settings.name, host: m.host, drain: m.settings.drain, latencyRegion: m.settings.latencyRegion ?? m.settings.region })),
       tags: fleet.tags,
     },
     { providers: [provider] },

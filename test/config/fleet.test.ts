@@ -145,6 +145,14 @@ describe("a fleet's config", () => {
     expect(problems([1, 2, 3, 4, 5, 6].map(azure))).toEqual([expect.objectContaining({ expected: expect.stringContaining("origin priorities run 1-5") })]);
   });
 
+  it("needs a member that is not drained, and counts only those against failover's limit", () => {
+    expect(problems([{ ...seoul, drain: true } as Member, { ...busan, drain: true } as Member])).toEqual([
+      expect.objectContaining({ key: key("fleetMembers"), expected: "at least one member not drained: the global entry needs a member to send visitors to" }),
+    ]);
+    const aws = (i: number, drain = false) => ({ name: `aws${i}`, cloud: "aws", region: "eu-west-1", drain, config: { eksVpcCidr: `10.${70 + i}.0.0/16`, eksPublicAccessCidrs: ["0.0.0.0/0"] } });
+    expect(load([aws(1, true), aws(2), aws(3)], zone).members.map((m) => m.drain)).toEqual([true, false, false]);
+  });
+
   it("refuses a certificate of a member's own: the global entry serves the app", () => {
     expect(problems([seoul, busan], { appHostname: "vote.contoso.org" })).toContainEqual(expect.objectContaining({ key: key("appHostname") }));
   });

@@ -15,9 +15,14 @@ describe("Pulumi.yaml", () => {
     expect(projectKeys.sort()).toEqual(allProjectKeys());
   });
 
+  // A list of objects has no type Pulumi.yaml can declare; Pulumi checks only keys that declare one
+  // (ProjectConfigType.IsExplicitlyTyped, pulumi/pulumi sdk/go/common/workspace/project.go), so it is left untyped.
+  const untyped = ["fleetMembers"];
+
   it.each(projectKeys)("declares a type Pulumi knows and a description for %s", (key) => {
     const declaration = declared[key];
-    expect(["string", "integer", "boolean", "array"]).toContain(declaration?.type);
+    if (untyped.includes(key)) expect(declaration?.type).toBeUndefined();
+    else expect(["string", "integer", "boolean", "array"]).toContain(declaration?.type);
     if (declaration?.type === "array") expect(["string", "integer", "boolean"]).toContain(declaration.items?.type);
     expect(declaration?.description?.length ?? 0).toBeGreaterThan(20);
   });

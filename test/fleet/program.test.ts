@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { captureStack, type Capture, type CapturedResource } from "../../src/plan/capture.js";
+import { readStackConfig } from "../../src/plan/stack-config.js";
 import { analyzeLifecycle } from "../../src/plan/lifecycle/index.js";
 import { all, one } from "../support/capture-helpers.js";
 
@@ -15,12 +16,17 @@ const allAzure = JSON.stringify([
   { name: "tokyo", cloud: "azure", region: "japaneast", config: { aksNodeCount: 2, ...aksNetwork(30) } },
 ]);
 
+const stackMembers = readStackConfig("fleet").values["voting-platform:fleetMembers"] ?? "[]";
+
 const captures: Record<string, Capture> = {};
 beforeAll(async () => {
   captures.latency = await captureStack("fleet", {}, { offline: true });
   captures.failover = await captureStack("fleet", { fleetRouting: "failover" }, { offline: true });
   captures.frontDoor = await captureStack("fleet", { fleetMembers: allAzure, fleetRouting: "failover", policyWaivers: undefined }, { offline: true });
   captures.frontDoorLatency = await captureStack("fleet", { fleetMembers: allAzure, fleetRouting: "latency", policyWaivers: undefined }, { offline: true });
+  const drained = (members: string) => JSON.stringify((JSON.parse(members) as { name: string }[]).map((m) => (m.name === "seoul" ? { ...m, drain: true } : m)));
+  captures.drained = await captureStack("fleet", { fleetMembers: drained(stackMembers) }, { offline: true });
+  captures.frontDoorDrained = await captureStack("fleet", { fleetMembers: drained(allAzure), fleetRouting: "failover", policyWaivers: undefined }, { offline: true });
 }, 120_000);
 
 const memberUrls = (c: Capture) => c.outputs.memberUrls?.value as Record<string, string>;
@@ -122,5 +128,23 @@ describe("a fleet all on Azure behind Front Door", () => {
     for (const origin of all(c, "azure-native:cdn:AFDOrigin")) expect(route.dependencies).toContain(origin.urn);
     expect(route.inputs).toMatchObject({ httpsRedirect: "Enabled", forwardingProtocol: "HttpOnly", supportedProtocols: ["Http", "Https"], patternsToMatch: ["/*"] });
     expect(analyzeLifecycle(c).violations).toEqual([]);
+  });
+});
+
+describe("draining a member", () => {
+  it("keeps the member running, and takes its record and health check out of Route 53", () => {
+    const c = captures.drained as Capture;
+    expect(all(c, "voting-platform:fleet:Member").map((m) => m.name)).toEqual(["seoul", "tokyo"]);
+    expect(all(c, "aws:route53/record:Record").map((r) => r.inputs.setIdentifier)).toEqual(["tokyo"]);
+    expect(all(c, "aws:route53/healthCheck:HealthCheck").map((r) => r.inputs.fqdn)).toEqual([hostOf(c, "tokyo")]);
+    expect(Object.keys(memberUrls(c))).toEqual(["seoul", "tokyo"]);
+  });
+
+  it("disables its Front Door origin, so the next in failover order answers", () => {
+    const c = captures.frontDoorDrained as Capture;
+    expect(all(c, "azure-native:cdn:AFDOrigin").map((o) => [o.inputs.originName, o.inputs.priority, o.inputs.enabledState])).toEqual([
+      ["seoul", 1, "Disabled"],
+      ["tokyo", 2, "Enabled"],
+    ]);
   });
 });
