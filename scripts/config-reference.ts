@@ -14,7 +14,8 @@ export const referenceStart = "<!-- config-reference: made by npm run docs:confi
 export const referenceEnd = "<!-- /config-reference -->";
 
 interface Declaration {
-  type: string;
+  /** Unset for a key whose values Pulumi.yaml cannot type, such as a list of objects. */
+  type?: string;
   items?: { type: string };
   default?: unknown;
   description?: string;
@@ -33,7 +34,7 @@ function sections(text: string): { title: string; keys: string[] }[] {
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
-const typeOf = (d: Declaration) => (d.type === "array" ? `list of ${d.items?.type ?? "string"}` : d.type);
+const typeOf = (d: Declaration) => (d.type === undefined ? "YAML value (untyped)" : d.type === "array" ? `list of ${d.items?.type ?? "string"}` : d.type);
 
 function describe(d: Declaration): string {
   const text = d.description ?? "";
