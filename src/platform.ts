@@ -15,7 +15,10 @@ export interface Platform {
  */
 export interface PlatformPlacement {
   parent?: pulumi.Resource;
-  /** The provider the platform's own reads (invokes) go through; the component's children inherit it from the parent. */
+  /**
+   * The provider the platform's own reads (the EKS preflight) go through, and its component's, whose
+   * children inherit it; a fleet's member sets it on the member instead, for the whole subtree.
+   */
   provider?: pulumi.ProviderResource;
 }
 
@@ -154,7 +157,7 @@ async function eksPlatform(settings: Settings, eks: EksSettings, placement: Plat
         oidcProviderArn: cluster.oidcProviderArn,
         registryServer: cluster.registryServer,
       },
-  };
+    };
   };
 }
 

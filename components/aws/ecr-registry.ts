@@ -77,8 +77,11 @@ export function ecrRegistry(args: EcrRegistryArgs): ContainerRegistry {
       if (!/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(name)) throw new Error(`name: ${JSON.stringify(name)} is not a valid ECR repository name`);
       const existing = repositories.get(name);
       if (existing) return existing;
+      // Named after the registry's prefix too, so that two clusters' apps in one stack (a fleet's) do not
+      // collide; the alias keeps the name a single cluster's stack had before.
+      const logical = `${args.prefix}-${name}-ecr`;
       const repository = new ecr.Repository(
-        `${name}-ecr`,
+        logical,
         {
           name: `${args.prefix}/${name}`,
           imageTagMutability: immutableTags ? "IMMUTABLE" : "MUTABLE",
@@ -91,9 +94,13 @@ export function ecrRegistry(args: EcrRegistryArgs): ContainerRegistry {
           forceDelete: true,
           tags,
         },
-        { parent, protect },
+        { parent, protect, aliases: [{ name: `${name}-ecr` }] },
       );
-      new ecr.LifecyclePolicy(`${name}-ecr-lifecycle`, { repository: repository.name, policy: JSON.stringify(ecrLifecyclePolicy()) }, { parent });
+      new ecr.LifecyclePolicy(
+        `${logical}-lifecycle`,
+        { repository: repository.name, policy: JSON.stringify(ecrLifecyclePolicy()) },
+        { parent, aliases: [{ name: `${name}-ecr-lifecycle` }] },
+      );
       repositories.set(name, repository.repositoryUrl);
       return repository.repositoryUrl;
     },

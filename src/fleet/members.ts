@@ -40,9 +40,9 @@ function memberError(fleet: FleetSettings, index: number, err: unknown): unknown
 
 /**
  * Every member in this stack, side by side, each under its own FleetMember, an AWS member with a
- * provider of its own region. What
- * the clouds must confirm is asked of every member before any member's resources are registered, so a
- * member that would fail leaves nothing of the others half-created.
+ * provider of its own region. What the clouds must confirm is asked of every member before any member's
+ * resources are registered, so a member that would fail leaves nothing of the others half-created (only
+ * the AWS providers, which the checks read through and which create nothing in the cloud, come first).
  */
 export async function createMembers(fleet: FleetSettings): Promise<MemberEndpoint[]> {
   const prepared = await Promise.all(
@@ -55,15 +55,21 @@ export async function createMembers(fleet: FleetSettings): Promise<MemberEndpoin
     }),
   );
   return prepared.map(({ member, provider, build }) => {
-    const component = new FleetMember(member.name, {
-      cloud: member.cloud,
-      region: member.region,
-      build: (parent) => {
-        const platform = build({ parent, provider });
-        const app = createVotingApp(member.settings, platform, { name: `${member.name}-vote`, parent });
-        return { url: app.url, host: hostOf(app.url), kubeconfig: platform.target.kubeconfig };
+    // The member's provider is the whole subtree's: the platform's resources and those the app makes
+    // through it (an ECR repository for our front end's image) all run in the member's region.
+    const component = new FleetMember(
+      member.name,
+      {
+        cloud: member.cloud,
+        region: member.region,
+        build: (parent) => {
+          const platform = build({ parent });
+          const app = createVotingApp(member.settings, platform, { name: `${member.name}-vote`, parent });
+          return { url: app.url, host: hostOf(app.url), kubeconfig: platform.target.kubeconfig };
+        },
       },
-    });
+      provider ? { providers: [provider] } : {},
+    );
     return { settings: member, url: component.url, host: component.host, kubeconfig: component.kubeconfig };
   });
 }

@@ -26,6 +26,11 @@ beforeAll(async () => {
   captures.frontDoorLatency = await captureStack("fleet", { fleetMembers: allAzure, fleetRouting: "latency", policyWaivers: undefined }, { offline: true });
   const drained = (members: string) => JSON.stringify((JSON.parse(members) as { name: string }[]).map((m) => (m.name === "seoul" ? { ...m, drain: true } : m)));
   captures.drained = await captureStack("fleet", { fleetMembers: drained(stackMembers) }, { offline: true });
+  const twoOnAws = JSON.stringify([
+    { name: "tokyo", cloud: "aws", region: "ap-northeast-1", config: { eksPublicAccessCidrs: ["0.0.0.0/0"] } },
+    { name: "dublin", cloud: "aws", region: "eu-west-1", config: { eksVpcCidr: "10.21.0.0/16", eksPublicAccessCidrs: ["0.0.0.0/0"] } },
+  ]);
+  captures.twoOnAws = await captureStack("fleet", { fleetMembers: twoOnAws, appFrontend: "own" }, { offline: true });
   captures.frontDoorDrained = await captureStack("fleet", { fleetMembers: drained(allAzure), fleetRouting: "failover", policyWaivers: undefined }, { offline: true });
 }, 120_000);
 
@@ -148,3 +153,19 @@ describe("draining a member", () => {
     ]);
   });
 });
+
+describe("a fleet of two AWS members in two regions", () => {
+  it("gives each member's image its own repository, in the member's region", () => {
+    const c = captures.twoOnAws as Capture;
+    const repositories = all(c, "aws:ecr/repository:Repository");
+    expect(repositories.map((r) => r.inputs.name).sort()).toEqual(["voting-platform-fleet-dublin/vote-front", "voting-platform-fleet-tokyo/vote-front"]);
+    expect(repositories.map((r) => providerOf(c, r)?.inputs.region).sort()).toEqual(["ap-northeast-1", "eu-west-1"]);
+  });
+
+  it("holds every lifecycle rule, each member's ALB its own", () => {
+    const c = captures.twoOnAws as Capture;
+    expect(new Set(Object.values(memberUrls(c))).size).toBe(2);
+    expect(analyzeLifecycle(c).violations).toEqual([]);
+  });
+});
+

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+import { rememberProviderRegion, withProviderRegion } from "./aws-providers.js";
 import type { Inputs, MockContext, MockModule } from "./types.js";
 
 /** The account every offline plan runs in: the one AWS's own documentation uses. */
@@ -8,26 +9,6 @@ export const mockAccountId = "123456789012";
 function region(inputs: Inputs): string {
   if (typeof inputs.region === "string") return inputs.region;
   return pulumi.runtime.getConfig("aws:region") ?? "us-east-1";
-}
-
-/**
- * The regions of the explicit AWS providers registered so far, by stack and provider name: a resource or
- * invoke that goes through one runs in its region (and AWS provider 7 reports it as `region`), as a fleet's
- * members do, each with its own.
- */
-const providerRegions = new Map<string, string>();
-
-/** A provider reference is `<urn>::<id>`, and a URN ends with `::<name>`. */
-function providerName(reference: string | undefined): string | undefined {
-  const parts = reference?.split("::") ?? [];
-  return parts.length >= 2 && reference?.includes("pulumi:providers:aws") ? parts[parts.length - 2] : undefined;
-}
-
-/** The inputs with the region of the explicit provider they go through, unless they name one. */
-function withProviderRegion(inputs: Inputs, reference: string | undefined, ctx: MockContext): Inputs {
-  const name = providerName(reference);
-  const providerRegion = name === undefined ? undefined : providerRegions.get(`${ctx.stack}/${name}`);
-  return providerRegion === undefined || typeof inputs.region === "string" ? inputs : { ...inputs, region: providerRegion };
 }
 
 /** A hex id of the given length, stable for the seed: `0abc...` as EC2 ids look. */
@@ -395,7 +376,7 @@ const invokes: Record<string, (inputs: Inputs, ctx: MockContext) => Inputs> = {
 export const awsMocks: MockModule = {
   newResource({ type, name, inputs, provider }, ctx) {
     if (type === "pulumi:providers:aws") {
-      providerRegions.set(`${ctx.stack}/${name}`, str(inputs.region, region({})));
+      rememberProviderRegion(ctx, name, str(inputs.region, region({})));
       return { id: `${name}-${hex(ctx, `provider/${name}`, 8)}`, state: inputs };
     }
     return resources[type]?.(name, withProviderRegion(inputs, provider, ctx), ctx);

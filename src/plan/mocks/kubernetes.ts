@@ -44,7 +44,8 @@ function kubernetesObject(type: string, name: string, inputs: Inputs, ctx: MockC
     state.status = { loadBalancer: { ingress: [{ ip: "20.50.100.10" }] } };
   }
   if (type === "kubernetes:networking.k8s.io/v1:Ingress") {
-    const host = `k8s-${objectName.slice(0, 20)}-${ctx.suffix(objectName)}-1234567890.elb.amazonaws.com`;
+    // Seeded by the logical name too: two clusters' Ingresses of one name (a fleet's) get two ALBs.
+    const host = `k8s-${objectName.slice(0, 20)}-${ctx.suffix(`${name}/${objectName}`)}-1234567890.elb.amazonaws.com`;
     state.status = { loadBalancer: { ingress: [{ hostname: host }] } };
   }
   return { id: namespace ? `${namespace}/${objectName}` : objectName, state };
