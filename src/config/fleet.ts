@@ -55,6 +55,8 @@ export type GlobalEntry =
 export interface FleetSettings {
   project: string;
   stack: string;
+  /** The fleet's base name (`name`, or the stack's): members' resources are named `<name>-<member>`. */
+  name: string;
   environment: Settings["environment"];
   tags: Record<string, string>;
   routing: FleetRouting;
@@ -67,6 +69,12 @@ export interface FleetSettings {
   members: FleetMember[];
   entry: GlobalEntry;
 }
+
+/** A fleet's base name: room for `-<member>` within a stack's 16-character name. */
+const namePattern = /^[a-z][a-z0-9-]{0,13}[a-z0-9]$/;
+
+/** A member's explicit AWS provider takes its region and profile; other provider keys would be lost on it. */
+const awsKeyExpected = "unset in a fleet: each AWS member's provider takes its region and aws:profile only";
 
 /** Domains reserved for documentation (RFC 2606, RFC 6761): no real zone holds them. */
 const documentationDomain = /(^|\.)(example(\.(com|net|org))?|test|invalid|localhost)$/;
@@ -115,11 +123,16 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
     if (k === "aws:region" || k === "azure-native:location") {
       problems.push({ key: k, value: shared[k], expected: "unset in a fleet: each member's region is its region in fleetMembers" });
       delete shared[k];
+    } else if (k.startsWith("aws:") && k !== "aws:profile") {
+      problems.push({ key: k, value: shared[k], expected: awsKeyExpected });
+      delete shared[k];
     }
     const name = k.slice(project.length + 1);
     if (!k.startsWith(`${project}:`) || name === "cloud") continue;
-    if (name === "name" || !readers.sharedKeys.includes(name)) {
-      report(name, shared[k], name === "name" ? "unset in a fleet: each member's name is the base name of its resources" : "a key the fleet shares with every member (common and app keys); a cluster's own key goes under its member's config");
+    if (name === "name") {
+      delete shared[k];
+    } else if (!readers.sharedKeys.includes(name)) {
+      report(name, shared[k], "a key the fleet shares with every member (common and app keys); a cluster's own key goes under its member's config");
       delete shared[k];
     }
   }
@@ -127,12 +140,14 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
     if (raw(name) !== undefined) report(name, raw(name), "unset in a fleet: the app is served at the global entry, not at a member's own host name");
   }
 
+  const base = raw("name") ?? stack;
+  if (!namePattern.test(base)) report("name", raw("name"), `the fleet's base name, 2-15 lowercase letters, digits or hyphens, starting with a letter${raw("name") === undefined ? `; the stack name ${stack} is not one, so set name` : ""}`);
   const members: FleetMember[] = [];
   // A shared value wrong for every member is said once, naming the members it is wrong for.
   const sharedProblems = new Map<string, ConfigProblem & { members: string[] }>();
   (rawMembers ?? []).forEach((member, index) => {
     const at = `fleetMembers[${index}]`;
-    const built = buildMember(member, { source, shared, at, project, loadSettings });
+    const built = buildMember(member, { source, shared, at, project, base, loadSettings });
     problems.push(...built.problems);
     for (const p of built.sharedProblems) {
       const id = `${p.key}\u0000${p.expected}`;
@@ -173,8 +188,8 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
       report("fleetMembers", raw("fleetMembers"), `at most 2 members not drained with fleetRouting failover behind Route 53, whose failover records are one primary and one secondary (${serving.length} are listed); use fleetRouting latency for more`);
     }
     if (routing === "latency") {
-      members.forEach((m, i) => {
-        if (!m.latencyRegion) report(`fleetMembers[${i}].region`, m.region, "a region with a nearest AWS region in data/azure-regions.json: Route 53 latency records name an AWS region");
+      members.forEach((m) => {
+        if (!m.latencyRegion) report(`fleetMembers[${memberList.findIndex((r) => r.name === m.name)}].region`, m.region, "a region with a nearest AWS region in data/azure-regions.json: Route 53 latency records name an AWS region");
       });
     }
   }
@@ -182,11 +197,13 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
     throw new ConfigError(stack, problems);
   }
   const first = members[0] as FleetMember;
-  return { project, stack, environment: first.settings.environment, tags: first.settings.tags, routing, memberStacks, members, entry };
+  return { project, stack, name: base, environment: first.settings.environment, tags: first.settings.tags, routing, memberStacks, members, entry };
 }
 
 interface MemberContext {
   source: ConfigSource;
+  /** The fleet's base name: a member's resources are named `<base>-<member>`, so two fleets keep apart. */
+  base: string;
   shared: Record<string, string>;
   at: string;
   project: string;
@@ -202,13 +219,16 @@ function buildMember(member: RawMember, ctx: MemberContext): { member?: FleetMem
   const full = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
   const short = (k: string) => (k.startsWith(`${project}:`) ? k.slice(project.length + 1) : k);
   const problems: ConfigProblem[] = [];
+  if (`${ctx.base}-${member.name}`.length > 16) {
+    problems.push({ key: full(`${at}.name`), value: member.name, expected: `a name that keeps ${ctx.base}-${member.name}, the base name of its resources, to 16 characters: shorten it or the fleet's name` });
+  }
   if (!isKnownRegion(member.cloud, member.region)) {
     problems.push({ key: full(`${at}.region`), value: member.region, expected: regionsExpected(member.cloud) });
   }
   const values: Record<string, string> = {
     ...ctx.shared,
     [full("cloud")]: member.cloud,
-    [full("name")]: member.name,
+    [full("name")]: `${ctx.base}-${member.name}`,
     // Each member keeps its own votes: its page says which member it is, so a voter knows whose counts they see.
     [full("appServedBy")]: `${member.name} (${member.region})`,
   };
@@ -221,6 +241,8 @@ function buildMember(member: RawMember, ctx: MemberContext): { member?: FleetMem
       problems.push({ key: full(`${at}.config.${name}`), value: text(value), expected: "unset in a member's config: the fleet sets it for every member, or the member's own name, cloud and region give it" });
     } else if (perMemberHttpsKeys.includes(name)) {
       problems.push({ key: full(`${at}.config.${name}`), value: text(value), expected: "unset in a fleet: the app is served at the global entry, not at a member's own host name" });
+    } else if (k.startsWith("aws:") && k !== "aws:profile") {
+      problems.push({ key: full(`${at}.config.${k}`), value: text(value), expected: awsKeyExpected });
     } else if (name === "tags") {
       values[full("tags")] = JSON.stringify([...fleetTags, ...(Array.isArray(value) ? value.map(String) : [text(value)])]);
     } else {
@@ -231,6 +253,13 @@ function buildMember(member: RawMember, ctx: MemberContext): { member?: FleetMem
   const examples = (ctx.source.examples ?? []).filter((e) => !memberKeys.has(full(e)));
   try {
     const settings = ctx.loadSettings({ project, stack: ctx.source.stack, values, examples });
+    if (settings.platform.cloud === "existing" && settings.platform.existing.serviceType !== "LoadBalancer") {
+      problems.push({
+        key: full(`${at}.config.existingServiceType`),
+        value: settings.platform.existing.serviceType,
+        expected: "LoadBalancer in a fleet: the global entry reaches and checks each member at a public address on port 80, which a node port on a local host is not",
+      });
+    }
     return {
       member: { name: member.name, cloud: member.cloud, region: member.region, latencyRegion: latencyRegion(member.region), drain: member.drain ?? false, settings, values },
       problems,
@@ -242,6 +271,8 @@ function buildMember(member: RawMember, ctx: MemberContext): { member?: FleetMem
       k === region ? `${at}.region` : short(k) === "name" ? `${at}.name` : short(k) === "cloud" ? `${at}.cloud` : `${at}.config.${short(k)}`;
     const sharedProblems: ConfigProblem[] = [];
     for (const p of err.problems) {
+      // A name too long is said once, above, with what makes it so.
+      if (p.key === full("name") && problems.some((q) => q.key === full(`${at}.name`))) continue;
       const sharedValue = !memberKeys.has(p.key) && ctx.shared[p.key] !== undefined && p.key !== region;
       if (sharedValue) sharedProblems.push(p);
       else problems.push({ ...p, key: full(where(p.key)) });

@@ -8,18 +8,13 @@ export interface GlobalEntryInfo {
   url: pulumi.Output<string>;
 }
 
-/** A name Azure and the plan accept from any stack name: lowercase letters, digits and hyphens. */
-function baseName(stack: string): string {
-  return stack.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "fleet";
-}
-
 /**
  * Azure Front Door when every member is on Azure, otherwise Route 53 in the configured zone. The entry
  * depends on every member's app endpoint, so it is created after them and deleted before them.
  */
 export async function createGlobalEntry(fleet: FleetSettings, members: MemberEndpoint[]): Promise<GlobalEntryInfo> {
   const { entry } = fleet;
-  const base = baseName(fleet.stack);
+  const base = fleet.name;
   if (entry.kind === "front-door") {
     const { FrontDoorEntry } = await import("../../components/azure/front-door.js");
     const frontDoor = new FrontDoorEntry("global", {

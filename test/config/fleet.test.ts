@@ -53,7 +53,8 @@ describe("a fleet's config", () => {
     const [a, b] = fleet.members;
     expect(a?.settings.platform.cloud === "azure" && a.settings.platform.aks.location).toBe("koreacentral");
     expect(b?.settings.platform.cloud === "aws" && b.settings.platform.eks.region).toBe("ap-northeast-1");
-    expect([a?.settings.name, b?.settings.name]).toEqual(["seoul", "tokyo"]);
+    // Named after the fleet and the member, so two fleets' members keep apart.
+    expect([a?.settings.name, b?.settings.name]).toEqual(["fleet-seoul", "fleet-tokyo"]);
     expect(a?.settings.app.servedBy).toBe("seoul (koreacentral)");
     expect(a?.settings.tags).toEqual({ team: "vote" });
     expect(fleet.entry).toEqual({ kind: "route53", zone: "contoso.org", hostname: "vote.contoso.org" });
@@ -151,6 +152,19 @@ describe("a fleet's config", () => {
     ]);
     const aws = (i: number, drain = false) => ({ name: `aws${i}`, cloud: "aws", region: "eu-west-1", drain, config: { eksVpcCidr: `10.${70 + i}.0.0/16`, eksPublicAccessCidrs: ["0.0.0.0/0"] } });
     expect(load([aws(1, true), aws(2), aws(3)], zone).members.map((m) => m.drain)).toEqual([true, false, false]);
+  });
+
+  it("keeps a member's base name, <fleet>-<member>, to a stack name's 16 characters, and takes the fleet's own name", () => {
+    expect(problems([{ ...seoul, name: "seoul-central" }])).toContainEqual(
+      expect.objectContaining({ key: key("fleetMembers[0].name"), value: "seoul-central", expected: expect.stringContaining("fleet-seoul-central, the base name of its resources, to 16 characters") }),
+    );
+    expect(load([{ ...seoul, name: "seoul-central" }], { name: "vf" }).members[0]?.settings.name).toBe("vf-seoul-central");
+  });
+
+  it("refuses AWS provider keys a member's own provider would not take, and an existing member without a load balancer", () => {
+    expect(problems([seoul, tokyo], { ...zone, "aws:assumeRoles": "[]" })).toEqual([expect.objectContaining({ key: "aws:assumeRoles", expected: expect.stringContaining("takes its region and aws:profile only") })]);
+    const local = { name: "local", cloud: "existing", region: "westeurope", config: { existingKubeconfigPath: "/dev/null" } };
+    expect(problems([seoul, local], zone)).toContainEqual(expect.objectContaining({ key: key("fleetMembers[1].config.existingServiceType"), value: "NodePort" }));
   });
 
   it("refuses a certificate of a member's own: the global entry serves the app", () => {
