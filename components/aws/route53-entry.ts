@@ -25,8 +25,8 @@ export interface Route53EntryArgs {
  * Route 53 in front of a fleet on AWS, or on both clouds: a health check per member on its app's `/`
  * over HTTP, and a record per member at the one host name, answered while its check passes. Failover
  * records are one PRIMARY and one SECONDARY; latency records name each member's AWS region. Records live
- * 60 seconds, so a failed member stops getting new visitors within about two minutes (three failed
- * checks 30 seconds apart, then the TTL).
+ * 60 seconds, so a failed member stops getting new visitors within about two and a half minutes (three
+ * failed checks 30 seconds apart, then the TTL).
  */
 export class Route53Entry extends pulumi.ComponentResource {
   /** The global URL, `http://<hostname>`. */

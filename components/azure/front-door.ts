@@ -27,7 +27,7 @@ export const frontDoorMaxPriorities = 5;
  * answers (latency sensitivity 0 ms).
  */
 export class FrontDoorEntry extends pulumi.ComponentResource {
-  /** The global URL, `https://<endpoint>.z01.azurefd.net`. */
+  /** The global URL, `https://<endpoint>-<hash>.z01.azurefd.net` (Azure adds the hash). */
   readonly url: pulumi.Output<string>;
   readonly hostName: pulumi.Output<string>;
 

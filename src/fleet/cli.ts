@@ -1,3 +1,4 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackSettings } from "../config.js";
 import { stackRunConfig } from "../plan/capture.js";
@@ -37,7 +38,7 @@ function fleetSource(stack: string, offline: boolean) {
   const config = readStackConfig(stack);
   if (config.secretKeys.length > 0) {
     throw new StackFileError(
-      `stacks/Pulumi.${stack}.yaml holds secrets (${config.secretKeys.join(", ")}), which only its own stack can decrypt: set them on the member stacks with pulumi config set --secret --cwd .fleet/${stack} --stack ${stack}-<member>`,
+      `stacks/Pulumi.${stack}.yaml holds secrets (${config.secretKeys.join(", ")}), which only its own stack can decrypt, and npm run fleet writes each stack's config afresh from the file on every run: keep secrets out of a fleet run as a stack per member, or run it as one stack with pulumi up --stack ${stack}`,
     );
   }
   return { source: config, secretKeys: [] };
@@ -59,8 +60,8 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
     runner = offlineRunner(source.project, source.examples ?? []);
   } else {
     const { automationRunner, findPulumiCli, prepareWorkspace } = await import("./automation-runner.js");
-    const cli = await findPulumiCli();
-    runner = automationRunner(prepareWorkspace(projectRoot, args.stack), cli, write);
+    const pulumiCommand = await findPulumiCli();
+    runner = automationRunner({ workDir: prepareWorkspace(projectRoot, args.stack), pulumiCommand, policyPack: path.join(projectRoot, "policy"), write });
   }
   write(`fleet ${args.command}: ${stacks.members.map((m) => m.name).join(", ")} side by side, ${args.command === "destroy" ? "after" : "then"} ${stacks.global.name}\n`);
   const report = await orchestrate(args.command, stacks, runner);

@@ -60,6 +60,8 @@ export function offlineRunner(project: string, examples: readonly string[] = [])
   };
   return {
     captures,
+    // Offline, a member's plan stands for its stack brought up: its outputs are what the global stack reads.
+    hasOutputs: (stack: FleetStack) => Promise.resolve(captures.get(stack.name)?.outputs.appUrl !== undefined),
     run(command: FleetCommand, stack: FleetStack): Promise<void> {
       if (command !== "preview") return Promise.reject(new Error(`offline runs preview only; ${command} needs the Pulumi CLI and the clouds`));
       const run = turn.then(() => preview(stack));

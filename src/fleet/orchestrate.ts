@@ -17,9 +17,9 @@ export interface ConfigEntry {
 /** One stack of the fleet, with the whole config it runs with. */
 export interface FleetStack {
   name: string;
-  /** The member it holds; undefined for the global stack. */
-  member?: string;
   config: Record<string, ConfigEntry>;
+  /** The policy pack's config for it: the policies its waivers relax, at advisory. */
+  policyConfig: Record<string, unknown>;
 }
 
 export interface FleetStacks {
@@ -30,6 +30,8 @@ export interface FleetStacks {
 export interface StackRunner {
   /** Runs the command on the stack; rejects when it fails. */
   run(command: FleetCommand, stack: FleetStack): Promise<void>;
+  /** Whether the stack has been brought up: a stack reference to it has an `appUrl` to read. */
+  hasOutputs(stack: FleetStack): Promise<boolean>;
 }
 
 export type StackOutcome =
@@ -41,6 +43,7 @@ export interface FleetRunReport {
   command: FleetCommand;
   /** In the order the stacks finished (or were skipped). */
   outcomes: StackOutcome[];
+  /** No stack failed; a stack skipped on a first preview, before any member is up, is not a failure. */
   ok: boolean;
 }
 
@@ -74,11 +77,17 @@ async function runGlobal(command: FleetCommand, stack: FleetStack, runner: Stack
   }
 }
 
+async function membersNotUp(stacks: FleetStack[], runner: StackRunner): Promise<string[]> {
+  const up = await Promise.all(stacks.map((s) => runner.hasOutputs(s)));
+  return stacks.filter((_, i) => !up[i]).map((s) => s.name);
+}
+
 /**
  * Preview and up: every member side by side, then the global stack, which reads their outputs, once all
- * have succeeded; a member that fails leaves the entry as it was, sending visitors to the members it
- * knew. Destroy: the global stack first, so no record or origin outlives the load balancer it names (a
- * dangling name); the members only once it is gone.
+ * have succeeded (a first preview stops before it: its members are not up yet); a member that fails
+ * leaves the entry as it was, sending visitors to the members it knew. Destroy: the global stack first,
+ * so no record or origin outlives the load balancer it names (a dangling name); the members only once it
+ * is gone.
  */
 export async function orchestrate(command: FleetCommand, stacks: FleetStacks, runner: StackRunner): Promise<FleetRunReport> {
   const outcomes: StackOutcome[] = [];
@@ -94,10 +103,13 @@ export async function orchestrate(command: FleetCommand, stacks: FleetStacks, ru
     }
   } else {
     const failed = await runMembers(command, stacks.members, runner, outcomes);
-    if (failed.length === 0) await runGlobal(command, stacks.global, runner, outcomes);
-    else skip([stacks.global.name], `member stack(s) ${failed.join(", ")} failed; the global entry is left as it was`);
+    // A preview creates nothing: before the first up, the members have no outputs for the global stack to read.
+    const notUp = command === "preview" && failed.length === 0 ? await membersNotUp(stacks.members, runner) : [];
+    if (failed.length > 0) skip([stacks.global.name], `member stack(s) ${failed.join(", ")} failed; the global entry is left as it was`);
+    else if (notUp.length > 0) skip([stacks.global.name], `member stack(s) ${notUp.join(", ")} have not been brought up, so the global entry has nothing to read yet; npm run fleet -- up brings them up first`);
+    else await runGlobal(command, stacks.global, runner, outcomes);
   }
-  return { command, outcomes, ok: outcomes.every((o) => o.status === "succeeded") };
+  return { command, outcomes, ok: outcomes.every((o) => o.status !== "failed") && !(command === "destroy" && outcomes.some((o) => o.status === "skipped")) };
 }
 
 /** The report as lines for the terminal. */

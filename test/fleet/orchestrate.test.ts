@@ -1,4 +1,10 @@
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { prepareWorkspace } from "../../src/fleet/automation-runner.js";
+import { projectRoot } from "../../src/plan/stack-config.js";
 import { main } from "../../src/fleet/cli.js";
 import { offlineRunner } from "../../src/fleet/offline-runner.js";
 import { orchestrate, type FleetCommand, type FleetStack, type FleetStacks, type StackRunner } from "../../src/fleet/orchestrate.js";
@@ -6,13 +12,14 @@ import { fleetStacks } from "../../src/fleet/stacks.js";
 import { loadStackSettings } from "../../src/config.js";
 import { stackRunConfig } from "../../src/plan/capture.js";
 
-const stack = (name: string, member?: string): FleetStack => ({ name, member, config: {} });
-const stacks: FleetStacks = { members: [stack("fleet-seoul", "seoul"), stack("fleet-tokyo", "tokyo")], global: stack("fleet-global") };
+const stack = (name: string): FleetStack => ({ name, config: {}, policyConfig: {} });
+const stacks: FleetStacks = { members: [stack("fleet-seoul"), stack("fleet-tokyo")], global: stack("fleet-global") };
 
 /** A runner that records when each stack starts and ends; each run takes a turn of the event loop. */
-function recordingRunner(fail: string[] = []) {
+function recordingRunner(fail: string[] = [], up: string[] = ["fleet-seoul", "fleet-tokyo"]) {
   const events: string[] = [];
   const runner: StackRunner = {
+    hasOutputs: (s) => Promise.resolve(up.includes(s.name)),
     async run(command: FleetCommand, s: FleetStack) {
       events.push(`start ${s.name}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -23,8 +30,8 @@ function recordingRunner(fail: string[] = []) {
   return { runner, events };
 }
 
-async function run(command: FleetCommand, fail: string[] = []) {
-  const { runner, events } = recordingRunner(fail);
+async function run(command: FleetCommand, fail: string[] = [], up?: string[]) {
+  const { runner, events } = recordingRunner(fail, up);
   const report = await orchestrate(command, stacks, runner);
   return { report, starts: events };
 }
@@ -37,6 +44,17 @@ describe("npm run fleet", () => {
       expect(starts.indexOf("start fleet-global")).toBeGreaterThan(Math.max(starts.indexOf("end fleet-seoul"), starts.indexOf("end fleet-tokyo")));
       expect(report.ok).toBe(true);
     }
+  });
+
+  it("previews no global stack before the members are up, whose outputs it reads, and says so", async () => {
+    const { report, starts } = await run("preview", [], ["fleet-seoul"]);
+    expect(starts).not.toContain("start fleet-global");
+    expect(report.outcomes).toContainEqual({
+      stack: "fleet-global",
+      status: "skipped",
+      reason: "member stack(s) fleet-tokyo have not been brought up, so the global entry has nothing to read yet; npm run fleet -- up brings them up first",
+    });
+    expect(report.ok).toBe(true);
   });
 
   it("destroys the global stack first, then the members side by side", async () => {
@@ -64,6 +82,7 @@ describe("npm run fleet", () => {
     const { report, starts } = await run("destroy", ["fleet-global"]);
     expect(starts).toEqual(["start fleet-global", "end fleet-global"]);
     expect(report.outcomes.filter((o) => o.status === "skipped").map((o) => o.stack)).toEqual(["fleet-seoul", "fleet-tokyo"]);
+    expect(report.ok).toBe(false);
   });
 
   it("gives each member stack the member's config, and the global stack the fleet's, told to read the members", () => {
@@ -72,9 +91,12 @@ describe("npm run fleet", () => {
     if (loaded.kind !== "fleet") throw new Error("not a fleet");
     const { members, global } = fleetStacks(loaded.fleet, source.values);
     expect(members.map((m) => [m.name, m.config["voting-platform:cloud"]?.value, m.config["voting-platform:name"]?.value])).toEqual([
-      ["fleet-seoul", "azure", "seoul"],
-      ["fleet-tokyo", "aws", "tokyo"],
+      ["fleet-seoul", "azure", "fleet-seoul"],
+      ["fleet-tokyo", "aws", "fleet-tokyo"],
     ]);
+    // The fleet's waivers hold for every stack, as the policy pack's config.
+    expect(Object.keys(global.policyConfig)).toEqual(Object.keys(members[0]?.policyConfig ?? {}));
+    expect(global.policyConfig["pod-security-restricted"]).toEqual({ enforcementLevel: "advisory" });
     expect(members[1]?.config["aws:region"]).toEqual({ value: "ap-northeast-1" });
     expect(members[0]?.config["voting-platform:fleetMembers"]).toBeUndefined();
     expect(global.name).toBe("fleet-global");
@@ -103,5 +125,20 @@ describe("npm run fleet", () => {
     await expect(main(["preview", "--stack", "dev-aks", "--offline"], () => undefined)).rejects.toThrow(/not a fleet/);
     await expect(main(["up", "--offline"], () => undefined)).rejects.toThrow(/--offline previews only/);
     await expect(main(["deploy"], () => undefined)).rejects.toThrow(/expected one command, preview, up, destroy; got deploy/);
+  });
+});
+
+describe("the fleet's workspace", () => {
+  it("runs the project's program from a main inside its own folder, as Pulumi requires", async () => {
+    const workDir = prepareWorkspace(projectRoot, "workspace-test");
+    try {
+      const project = parse(readFileSync(path.join(workDir, "Pulumi.yaml"), "utf8")) as { name: string; main: string; runtime: { options: Record<string, unknown> } };
+      expect(project).toMatchObject({ name: "voting-platform", main: "index.ts", runtime: { options: { typescript: false, nodeargs: "--import tsx" } } });
+      const entry = (await import(pathToFileURL(path.join(workDir, project.main)).href)) as { default: unknown };
+      const program = (await import("../../src/index.js")) as { default: unknown };
+      expect(entry.default).toBe(program.default);
+    } finally {
+      rmSync(path.join(projectRoot, ".fleet", "workspace-test"), { recursive: true, force: true });
+    }
   });
 });
