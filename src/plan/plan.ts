@@ -52,7 +52,7 @@ async function planStack(stack: string, overrides: Record<string, string>, outDi
 }
 
 /** The plan's figures for one cluster, or for a fleet member by member, and the policy waivers they were judged with. */
-function insightsOf(capture: Pick<Capture, "resources">, stack: StackSettings): { insights: Insights; waivers: Record<string, string> } {
+export function insightsOf(capture: Pick<Capture, "resources">, stack: StackSettings): { insights: Insights; waivers: Record<string, string> } {
   if (stack.kind === "fleet") {
     const { fleet } = stack;
     const waivers = fleet.members[0]?.settings.policyWaivers ?? {};
