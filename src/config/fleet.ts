@@ -24,7 +24,11 @@ const regionKey: Record<MemberCloud, string | undefined> = { azure: "azure-nativ
 /** One member as the stack file lists it. */
 const memberSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, { message: "expected 2-16 lowercase letters, digits or hyphens, starting with a letter" }),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, { message: "expected 2-16 lowercase letters, digits or hyphens, starting with a letter" })
+      // npm run fleet names the global entry's stack <fleet>-global: a member of that name would be it.
+      .refine((n) => n !== "global", { message: "global is reserved for the stack of the fleet's global entry" }),
     cloud: z.enum(memberClouds, { message: `expected one of ${memberClouds.join(", ")}` }),
     region: z.string(),
     config: z.record(z.string(), z.unknown()).optional(),

@@ -161,6 +161,12 @@ describe("a fleet's config", () => {
     expect(load([{ ...seoul, name: "seoul-central" }], { name: "vf" }).members[0]?.settings.name).toBe("vf-seoul-central");
   });
 
+  it("refuses a member named global, the name npm run fleet gives the global entry's stack", () => {
+    expect(problems([{ ...seoul, name: "global" }])).toContainEqual(
+      expect.objectContaining({ key: key("fleetMembers"), expected: expect.stringContaining("[0].name: global is reserved for the stack of the fleet's global entry") }),
+    );
+  });
+
   it("refuses AWS provider keys a member's own provider would not take, and an existing member without a load balancer", () => {
     expect(problems([seoul, tokyo], { ...zone, "aws:assumeRoles": "[]" })).toEqual([expect.objectContaining({ key: "aws:assumeRoles", expected: expect.stringContaining("takes its region and aws:profile only") })]);
     const local = { name: "local", cloud: "existing", region: "westeurope", config: { existingKubeconfigPath: "/dev/null" } };
