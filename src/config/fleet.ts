@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/cidr.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { field } from "./fields.js";
-import { isKnownRegion, latencyRegion, regionsExpected } from "./fleet-regions.js";
+import { isKnownRegion, latencyRegion, latencyRegionsExpected, regionsExpected } from "./fleet-regions.js";
 import type { ConfigSource, Settings } from "../config.js";
 
 export const fleetRoutings = ["failover", "latency"] as const;
@@ -175,7 +175,6 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
   if (memberList.length > 0 && memberList.every((m) => m.drain === true)) {
     report("fleetMembers", raw("fleetMembers"), "at least one member not drained: the global entry needs a member to send visitors to");
   }
-  const serving = memberList.filter((m) => m.drain !== true);
   const allAzure = memberList.length > 0 && memberList.every((m) => m.cloud === "azure");
   let entry: GlobalEntry | undefined;
   if (allAzure) {
@@ -188,14 +187,12 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
     entry = { kind: "front-door" };
   } else {
     entry = route53Entry(raw, report, examples, key);
-    if (routing === "failover" && serving.length > 2) {
-      report("fleetMembers", raw("fleetMembers"), `at most 2 members not drained with fleetRouting failover behind Route 53, whose failover records are one primary and one secondary (${serving.length} are listed); use fleetRouting latency for more`);
+    // The records' roles go by position, drained or not: draining the primary only removes its record,
+    // so no update ever asks Route 53 for two PRIMARY records at once.
+    if (routing === "failover" && memberList.length > 2) {
+      report("fleetMembers", raw("fleetMembers"), `at most 2 members with fleetRouting failover behind Route 53, whose failover records are one primary (the first) and one secondary (the second) (${memberList.length} are listed); use fleetRouting latency for more`);
     }
-    if (routing === "latency") {
-      members.forEach((m) => {
-        if (!m.latencyRegion) report(`fleetMembers[${memberList.findIndex((r) => r.name === m.name)}].region`, m.region, "a region with a nearest AWS region in data/azure-regions.json: Route 53 latency records name an AWS region");
-      });
-    }
+    if (routing === "latency") problems.push(...latencyClashes(members, memberList, key));
   }
   if (problems.length > 0 || routing === undefined || entry === undefined || rawMembers === undefined) {
     throw new ConfigError(stack, problems);
@@ -328,6 +325,32 @@ function overlappingRanges(members: FleetMember[], raw: RawMember[], key: (name:
       }
     }
   });
+  return problems;
+}
+
+/**
+ * Route 53 takes one latency record per AWS region for a name (ResourceRecordSet, Region), so two
+ * members answering as the same region are refused, drained ones too: undraining one while draining the
+ * other would create the second record before the first is deleted.
+ */
+function latencyClashes(members: FleetMember[], raw: RawMember[], key: (name: string) => string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const byRegion = new Map<string, string>();
+  for (const m of members) {
+    const at = `fleetMembers[${raw.findIndex((r) => r.name === m.name)}].region`;
+    if (!m.latencyRegion) {
+      problems.push({ key: key(at), value: m.region, expected: `${latencyRegionsExpected}: Route 53 latency records name an AWS region` });
+      continue;
+    }
+    const other = byRegion.get(m.latencyRegion);
+    if (other !== undefined) {
+      problems.push({
+        key: key(at),
+        value: m.region,
+        expected: `a region apart from member ${other}'s: both answer latency queries as ${m.latencyRegion}, and Route 53 takes one latency record per AWS region for a name; use fleetRouting failover, or a member in another region`,
+      });
+    } else byRegion.set(m.latencyRegion, m.name);
+  }
   return problems;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadStackSettings, type FleetSettings } from "../../src/config.js";
+import { readFileSync } from "node:fs";
 import { attemptStack } from "../../src/plan/capture.js";
 
 const project = "voting-platform";
@@ -139,19 +140,49 @@ describe("a fleet's config", () => {
   });
 
   it("holds failover to what the entry can rank: two members behind Route 53, five behind Front Door", () => {
-    const aws = (i: number): Member => ({ name: `aws${i}`, cloud: "aws", region: "eu-west-1", config: { eksVpcCidr: `10.${50 + i}.0.0/16`, eksPublicAccessCidrs: ["0.0.0.0/0"] } });
-    expect(problems([aws(1), aws(2), aws(3)], zone)).toEqual([expect.objectContaining({ key: key("fleetMembers"), expected: expect.stringContaining("one primary and one secondary") })]);
+    const regions = ["eu-west-1", "eu-central-1", "us-east-1"];
+    const aws = (i: number): Member => ({ name: `aws${i}`, cloud: "aws", region: regions[i - 1] as string, config: { eksVpcCidr: `10.${50 + i}.0.0/16`, eksPublicAccessCidrs: ["0.0.0.0/0"] } });
+    expect(problems([aws(1), aws(2), aws(3)], zone)).toEqual([expect.objectContaining({ key: key("fleetMembers"), expected: expect.stringContaining("one primary (the first) and one secondary (the second)") })]);
     expect(() => load([aws(1), aws(2), aws(3)], { ...zone, fleetRouting: "latency" })).not.toThrow();
     const azure = (i: number): Member => ({ name: `az${i}`, cloud: "azure", region: "westeurope", config: aksNetwork(60 + i) });
     expect(problems([1, 2, 3, 4, 5, 6].map(azure))).toEqual([expect.objectContaining({ expected: expect.stringContaining("origin priorities run 1-5") })]);
   });
 
-  it("needs a member that is not drained, and counts only those against failover's limit", () => {
+  it("needs a member that is not drained, and counts drained ones against Route 53 failover's two roles", () => {
     expect(problems([{ ...seoul, drain: true } as Member, { ...busan, drain: true } as Member])).toEqual([
       expect.objectContaining({ key: key("fleetMembers"), expected: "at least one member not drained: the global entry needs a member to send visitors to" }),
     ]);
-    const aws = (i: number, drain = false) => ({ name: `aws${i}`, cloud: "aws", region: "eu-west-1", drain, config: { eksVpcCidr: `10.${70 + i}.0.0/16`, eksPublicAccessCidrs: ["0.0.0.0/0"] } });
-    expect(load([aws(1, true), aws(2), aws(3)], zone).members.map((m) => m.drain)).toEqual([true, false, false]);
+    const aws = (i: number, region: string, drain = false) => ({ name: `aws${i}`, cloud: "aws", region, drain, config: { eksVpcCidr: `10.${70 + i}.0.0/16`, eksPublicAccessCidrs: ["0.0.0.0/0"] } });
+    expect(load([aws(1, "eu-west-1", true), aws(2, "eu-central-1")], zone).members.map((m) => m.drain)).toEqual([true, false]);
+    expect(problems([aws(1, "eu-west-1", true), aws(2, "eu-central-1"), aws(3, "us-east-1")], zone)).toEqual([
+      expect.objectContaining({ key: key("fleetMembers"), expected: expect.stringContaining("at most 2 members") }),
+    ]);
+  });
+
+  it("gives each latency member an AWS region of its own, as Route 53 takes one latency record per region", () => {
+    const latency = { ...zone, fleetRouting: "latency" };
+    // koreasouth's nearest AWS region is Seoul's, ap-northeast-2, the region of an AWS member there too.
+    const seoulAws: Member = { name: "seoulaws", cloud: "aws", region: "ap-northeast-2", config: { eksVpcCidr: "10.90.0.0/16", eksPublicAccessCidrs: ["0.0.0.0/0"] } };
+    expect(problems([seoulAws, busan], latency)).toEqual([
+      expect.objectContaining({ key: key("fleetMembers[1].region"), value: "koreasouth", expected: expect.stringContaining("member seoulaws's: both answer latency queries as ap-northeast-2") }),
+    ]);
+    expect(problems([seoulAws, { ...busan, drain: true } as Member], latency)).toHaveLength(1);
+    expect(() => load([seoulAws, busan], zone)).not.toThrow();
+  });
+
+  it("gives every Azure region a nearest AWS region Route 53 takes for latency", () => {
+    const data = (file: string): unknown => JSON.parse(readFileSync(new URL(`../../data/${file}`, import.meta.url), "utf8"));
+    const { regions: azure } = data("azure-regions.json") as { regions: { name: string; nearestAwsRegion: string }[] };
+    const { regions: route53 } = data("route53-latency-regions.json") as { regions: string[] };
+    expect(azure.filter((r) => !route53.includes(r.nearestAwsRegion))).toEqual([]);
+    expect(route53.filter((r) => /^(cn|us-gov|eusc)-/.test(r))).toEqual([]);
+  });
+
+  it("refuses a latency region Route 53 does not take in the commercial partition", () => {
+    const gov: Member = { name: "gov", cloud: "aws", region: "us-gov-west-1", config: { eksVpcCidr: "10.91.0.0/16", eksPublicAccessCidrs: ["0.0.0.0/0"] } };
+    expect(problems([seoul, gov], { ...zone, fleetRouting: "latency" })).toEqual([
+      expect.objectContaining({ key: key("fleetMembers[1].region"), value: "us-gov-west-1", expected: expect.stringContaining("data/route53-latency-regions.json") }),
+    ]);
   });
 
   it("keeps a member's base name, <fleet>-<member>, to a stack name's 16 characters, and takes the fleet's own name", () => {
