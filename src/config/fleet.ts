@@ -84,6 +84,9 @@ const awsKeyExpected = "unset in a fleet: each AWS member's provider takes its r
 const documentationDomain = /(^|\.)(example(\.(com|net|org))?|test|invalid|localhost)$/;
 const domainName = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** Room below DNS's 253 characters for a member's own name, `<member>.<fleetHostname>` (a member's name is 2-16). */
+const maxHostnameLength = 253 - 17;
+
 type LoadSettings = (source: ConfigSource) => Settings;
 
 /** What a fleet reads from the single-stack config: how to load a member, and the keys every member shares. */
@@ -175,6 +178,7 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
   if (memberList.length > 0 && memberList.every((m) => m.drain === true)) {
     report("fleetMembers", raw("fleetMembers"), "at least one member not drained: the global entry needs a member to send visitors to");
   }
+  const serving = memberList.filter((m) => m.drain !== true);
   const allAzure = memberList.length > 0 && memberList.every((m) => m.cloud === "azure");
   let entry: GlobalEntry | undefined;
   if (allAzure) {
@@ -187,10 +191,8 @@ export function loadFleetSettings(source: ConfigSource, readers: FleetReaders): 
     entry = { kind: "front-door" };
   } else {
     entry = route53Entry(raw, report, examples, key);
-    // The records' roles go by position, drained or not: draining the primary only removes its record,
-    // so no update ever asks Route 53 for two PRIMARY records at once.
-    if (routing === "failover" && memberList.length > 2) {
-      report("fleetMembers", raw("fleetMembers"), `at most 2 members with fleetRouting failover behind Route 53, whose failover records are one primary (the first) and one secondary (the second) (${memberList.length} are listed); use fleetRouting latency for more`);
+    if (routing === "failover" && serving.length > 2) {
+      report("fleetMembers", raw("fleetMembers"), `at most 2 members not drained with fleetRouting failover behind Route 53, whose failover records are one primary and one secondary (${serving.length} are listed); use fleetRouting latency for more`);
     }
     if (routing === "latency") problems.push(...latencyClashes(members, memberList, key));
   }
@@ -375,6 +377,10 @@ function route53Entry(
   };
   check("fleetDnsZone", zone, "the name of a public Route 53 hosted zone of the account, such as example.com");
   check("fleetHostname", hostname, "the host name users open, in fleetDnsZone, such as vote.example.com");
+  if (ok && hostname && hostname.length > maxHostnameLength) {
+    report("fleetHostname", hostname, `at most ${maxHostnameLength} characters: each member gets a name of its own below it, <member>.${hostname}, which DNS holds to 253`);
+    ok = false;
+  }
   if (ok && zone && hostname && !hostname.endsWith(`.${zone}`)) {
     report("fleetHostname", hostname, `a name below fleetDnsZone (${zone}), not its apex: the records are CNAMEs, which a zone's apex cannot hold`);
     ok = false;

@@ -1,7 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureStack, type Capture, type CapturedResource } from "../../src/plan/capture.js";
 import { readStackConfig } from "../../src/plan/stack-config.js";
 import { analyzeLifecycle } from "../../src/plan/lifecycle/index.js";
+import { sampleKubeconfig } from "../../src/plan/offline-kubeconfig.js";
 import { all, one } from "../support/capture-helpers.js";
 
 const aksNetwork = (n: number) => ({
@@ -18,6 +22,11 @@ const allAzure = JSON.stringify([
 
 const stackMembers = readStackConfig("fleet").values["voting-platform:fleetMembers"] ?? "[]";
 
+const kubeconfigDir = mkdtempSync(path.join(tmpdir(), "fleet-existing-"));
+const kubeconfigPath = path.join(kubeconfigDir, "config");
+writeFileSync(kubeconfigPath, sampleKubeconfig);
+afterAll(() => rmSync(kubeconfigDir, { recursive: true, force: true }));
+
 const captures: Record<string, Capture> = {};
 beforeAll(async () => {
   captures.latency = await captureStack("fleet", {}, { offline: true });
@@ -26,11 +35,17 @@ beforeAll(async () => {
   captures.frontDoorLatency = await captureStack("fleet", { fleetMembers: allAzure, fleetRouting: "latency", policyWaivers: undefined }, { offline: true });
   const drained = (members: string) => JSON.stringify((JSON.parse(members) as { name: string }[]).map((m) => (m.name === "seoul" ? { ...m, drain: true } : m)));
   captures.drained = await captureStack("fleet", { fleetMembers: drained(stackMembers) }, { offline: true });
+  captures.drainedFailover = await captureStack("fleet", { fleetMembers: drained(stackMembers), fleetRouting: "failover" }, { offline: true });
   const twoOnAws = JSON.stringify([
     { name: "tokyo", cloud: "aws", region: "ap-northeast-1", config: { eksPublicAccessCidrs: ["0.0.0.0/0"] } },
     { name: "dublin", cloud: "aws", region: "eu-west-1", config: { eksVpcCidr: "10.21.0.0/16", eksPublicAccessCidrs: ["0.0.0.0/0"] } },
   ]);
   captures.twoOnAws = await captureStack("fleet", { fleetMembers: twoOnAws, appFrontend: "own" }, { offline: true });
+  const withExisting = JSON.stringify([
+    { name: "tokyo", cloud: "aws", region: "ap-northeast-1", config: { eksPublicAccessCidrs: ["0.0.0.0/0"] } },
+    { name: "lab", cloud: "existing", region: "westeurope", config: { existingServiceType: "LoadBalancer", existingKubeconfigPath: kubeconfigPath } },
+  ]);
+  captures.withExisting = await captureStack("fleet", { fleetMembers: withExisting }, { offline: true });
   captures.frontDoorDrained = await captureStack("fleet", { fleetMembers: drained(allAzure), fleetRouting: "failover", policyWaivers: undefined }, { offline: true });
 }, 120_000);
 
@@ -56,26 +71,38 @@ describe("a fleet on two clouds behind Route 53", () => {
     for (const record of all(c, "aws:route53/record:Record")) expect(providerOf(c, record)?.inputs.region).toBe("us-east-1");
   });
 
-  it("answers the fleet's name with a latency record per member, each checked on its own app over HTTP", () => {
+  it("gives each member a name of its own, and answers the fleet's name with a latency record per member, each checked on its own app over HTTP", () => {
     const c = captures.latency as Capture;
     const checks = all(c, "aws:route53/healthCheck:HealthCheck");
     for (const member of ["seoul", "tokyo"]) {
-      const record = one(c, "aws:route53/record:Record", `-${member}`);
+      const own = one(c, "aws:route53/record:Record", `-member-${member}`);
+      expect(own.inputs).toMatchObject({ name: `${member}.vote.example.com`, type: "CNAME", ttl: 60, records: [hostOf(c, member)] });
+      const record = one(c, "aws:route53/record:Record", `-record-${member}`);
       const check = one(c, "aws:route53/healthCheck:HealthCheck", `-${member}`);
-      expect(record.inputs).toMatchObject({ name: "vote.example.com", type: "CNAME", ttl: 60, records: [hostOf(c, member)], setIdentifier: member, healthCheckId: check.outputs.id });
+      expect(record.inputs).toMatchObject({ name: "vote.example.com", type: "CNAME", ttl: 60, records: [`${member}.vote.example.com`], setIdentifier: member, healthCheckId: check.outputs.id });
       expect(check.inputs).toMatchObject({ type: "HTTP", fqdn: hostOf(c, member), port: 80, resourcePath: "/", requestInterval: 30, failureThreshold: 3 });
+      expect(check.inputs.ipAddress).toBeUndefined();
     }
     expect(checks).toHaveLength(2);
     // Route 53 measures latency to AWS regions: Seoul on Azure answers as ap-northeast-2, Tokyo as its own.
-    expect(one(c, "aws:route53/record:Record", "-seoul").inputs.latencyRoutingPolicies).toEqual([{ region: "ap-northeast-2" }]);
-    expect(one(c, "aws:route53/record:Record", "-tokyo").inputs.latencyRoutingPolicies).toEqual([{ region: "ap-northeast-1" }]);
+    expect(one(c, "aws:route53/record:Record", "-record-seoul").inputs.latencyRoutingPolicies).toEqual([{ region: "ap-northeast-2" }]);
+    expect(one(c, "aws:route53/record:Record", "-record-tokyo").inputs.latencyRoutingPolicies).toEqual([{ region: "ap-northeast-1" }]);
   });
 
-  it("makes the first member primary and the second secondary in failover", () => {
+  it("makes the first member primary and the second secondary in failover, in records named by their role", () => {
     const c = captures.failover as Capture;
-    expect(one(c, "aws:route53/record:Record", "-seoul").inputs.failoverRoutingPolicies).toEqual([{ type: "PRIMARY" }]);
-    expect(one(c, "aws:route53/record:Record", "-tokyo").inputs.failoverRoutingPolicies).toEqual([{ type: "SECONDARY" }]);
-    expect(one(c, "aws:route53/record:Record", "-tokyo").inputs.latencyRoutingPolicies).toBeUndefined();
+    const primary = one(c, "aws:route53/record:Record", "-primary");
+    const secondary = one(c, "aws:route53/record:Record", "-secondary");
+    expect(primary.inputs).toMatchObject({ setIdentifier: "primary", records: ["seoul.vote.example.com"], failoverRoutingPolicies: [{ type: "PRIMARY" }] });
+    expect(secondary.inputs).toMatchObject({ setIdentifier: "secondary", records: ["tokyo.vote.example.com"], failoverRoutingPolicies: [{ type: "SECONDARY" }] });
+    expect(secondary.inputs.latencyRoutingPolicies).toBeUndefined();
+  });
+
+  it("moves the PRIMARY record to the next member when the first is drained, so no update holds two", () => {
+    const c = captures.drainedFailover as Capture;
+    const routed = all(c, "aws:route53/record:Record").filter((r) => r.inputs.name === "vote.example.com");
+    expect(routed.map((r) => [r.name, r.inputs.records, r.inputs.failoverRoutingPolicies])).toEqual([["global-primary", ["tokyo.vote.example.com"], [{ type: "PRIMARY" }]]]);
+    expect(routed[0]?.inputs.healthCheckId).toBe(one(c, "aws:route53/healthCheck:HealthCheck", "-tokyo").outputs.id);
   });
 
   it("publishes the global URL, each member's URL, and the members' kubeconfigs as one secret", () => {
@@ -101,7 +128,7 @@ describe("a fleet on two clouds behind Route 53", () => {
   it("deletes the records and health checks before the load balancers they point at", () => {
     const c = captures.latency as Capture;
     expect(analyzeLifecycle(c).violations).toEqual([]);
-    const record = one(c, "aws:route53/record:Record", "-tokyo");
+    const record = one(c, "aws:route53/record:Record", "-member-tokyo");
     const ingress = one(c, "kubernetes:networking.k8s.io/v1:Ingress");
     expect(record.dependencies).toEqual(expect.arrayContaining([expect.stringContaining("tokyo-vote")]));
     expect(ingress.dependencies).not.toContain(record.urn);
@@ -140,8 +167,11 @@ describe("draining a member", () => {
   it("keeps the member running, and takes its record and health check out of Route 53", () => {
     const c = captures.drained as Capture;
     expect(all(c, "voting-platform:fleet:Member").map((m) => m.name)).toEqual(["seoul", "tokyo"]);
-    expect(all(c, "aws:route53/record:Record").map((r) => r.inputs.setIdentifier)).toEqual(["tokyo"]);
+    const routed = all(c, "aws:route53/record:Record").filter((r) => r.inputs.name === "vote.example.com");
+    expect(routed.map((r) => r.inputs.setIdentifier)).toEqual(["tokyo"]);
     expect(all(c, "aws:route53/healthCheck:HealthCheck").map((r) => r.inputs.fqdn)).toEqual([hostOf(c, "tokyo")]);
+    // Its own name stays, so the team can try it before sending it visitors again.
+    expect(one(c, "aws:route53/record:Record", "-member-seoul").inputs.records).toEqual([hostOf(c, "seoul")]);
     expect(Object.keys(memberUrls(c))).toEqual(["seoul", "tokyo"]);
   });
 
@@ -151,6 +181,25 @@ describe("draining a member", () => {
       ["seoul", 1, "Disabled"],
       ["tokyo", 2, "Enabled"],
     ]);
+  });
+});
+
+describe("a member whose load balancer gives only an address", () => {
+  it("gets an A record of its own and a health check on the address, behind the same CNAME as the others", () => {
+    const c = captures.withExisting as Capture;
+    const address = hostOf(c, "lab");
+    expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(one(c, "aws:route53/record:Record", "-member-lab").inputs).toMatchObject({ name: "lab.vote.example.com", type: "A", records: [address] });
+    expect(one(c, "aws:route53/record:Record", "-member-tokyo").inputs.type).toBe("CNAME");
+    // A routed record may not be a CNAME to an address, and the records of one name share one type.
+    expect(all(c, "aws:route53/record:Record").filter((r) => r.inputs.name === "vote.example.com").map((r) => [r.inputs.type, r.inputs.records]).sort()).toEqual([
+      ["CNAME", ["lab.vote.example.com"]],
+      ["CNAME", ["tokyo.vote.example.com"]],
+    ]);
+    const check = one(c, "aws:route53/healthCheck:HealthCheck", "-lab");
+    expect(check.inputs.ipAddress).toBe(address);
+    expect(check.inputs.fqdn).toBeUndefined();
+    expect(analyzeLifecycle(c).violations).toEqual([]);
   });
 });
 

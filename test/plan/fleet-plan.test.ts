@@ -47,11 +47,12 @@ describe("the offline plan of a fleet", () => {
     expect(analyzeLifecycle(capture).violations).toEqual([]);
     const detached = {
       resources: capture.resources.map((r) =>
-        r.type === "aws:route53/record:Record" && r.name.endsWith("-tokyo") ? { ...r, dependencies: [], propertyDependencies: {} } : r,
+        r.type === "aws:route53/record:Record" && r.name === "global-member-tokyo" ? { ...r, dependencies: [], propertyDependencies: {} } : r,
       ),
     };
+    // The member's own name would outlive its ALB; the routed record still waits for it through its health check.
     expect(analyzeLifecycle(detached).violations).toEqual([
-      expect.objectContaining({ rule: "global-entry-before-member-endpoints", detail: expect.stringMatching(/^Record global-record-tokyo must be deleted before Ingress tokyo-vote-endpoint-ingress/) }),
+      expect.objectContaining({ rule: "global-entry-before-member-endpoints", detail: expect.stringMatching(/^Record global-member-tokyo must be deleted before Ingress tokyo-vote-endpoint-ingress/) }),
     ]);
   });
 });

@@ -7,12 +7,24 @@ type Resource = CapturedResource;
 
 export const fleetMemberType = "voting-platform:fleet:Member";
 
-/** What of a global entry sends visitors to a member's host: Front Door origins, Route 53 records and health checks. */
-function entryTarget(r: Resource): string | undefined {
-  if (r.type === "azure-native:cdn:AFDOrigin") return typeof r.inputs.hostName === "string" ? r.inputs.hostName : undefined;
-  if (r.type === "aws:route53/healthCheck:HealthCheck") return typeof r.inputs.fqdn === "string" ? r.inputs.fqdn : undefined;
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** What one resource of a global entry names: a Front Door origin's host, a health check's host or address, a record's value. */
+function named(r: Resource): string | undefined {
+  if (r.type === "azure-native:cdn:AFDOrigin") return text(r.inputs.hostName);
+  if (r.type === "aws:route53/healthCheck:HealthCheck") return text(r.inputs.fqdn) ?? text(r.inputs.ipAddress);
   if (r.type === "aws:route53/record:Record") return Array.isArray(r.inputs.records) ? String(r.inputs.records[0]) : undefined;
   return undefined;
+}
+
+/**
+ * The member host a global entry's resource sends visitors to. A routed record names a member's own
+ * record in the zone, so it reaches the member's host through that record (and must outlive neither).
+ */
+function entryTarget(graph: DependencyGraph, r: Resource): string | undefined {
+  const target = named(r);
+  const via = graph.resources.find((o) => o !== r && o.type === "aws:route53/record:Record" && o.inputs.name === target);
+  return via ? named(via) : target;
 }
 
 /** The members' public endpoints, by the host each member publishes (its FleetMember's registered `host`). */
@@ -41,7 +53,7 @@ export const fleetLifecycleRules: LifecycleRule[] = [
       const members = graph.components(fleetMemberType);
       const endpoints = memberEndpoints(graph, members);
       return graph.resources.flatMap((r) => {
-        const target = entryTarget(r);
+        const target = entryTarget(graph, r);
         if (target === undefined) return [];
         const points = endpoints.get(target);
         if (!points || points.length === 0) return [[r, `the member endpoint ${target} it points at (${shortName(r)})`] as [Resource, Resource | string]];
