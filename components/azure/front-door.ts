@@ -67,27 +67,31 @@ export class FrontDoorEntry extends pulumi.ComponentResource {
       { parent: this },
     );
     // A drained member keeps its origin, disabled: Front Door sends it nothing, and enabling it is one change.
-    const origins = args.origins.map(
-      (origin, index) =>
-        new cdn.AFDOrigin(
-          `${name}-origin-${origin.name}`,
-          {
-            resourceGroupName,
-            profileName,
-            originGroupName: originGroup.name,
-            originName: origin.name,
-            hostName: origin.host,
-            originHostHeader: origin.host,
-            httpPort: 80,
-            httpsPort: 443,
-            priority: args.routing === "failover" ? index + 1 : 1,
-            weight: 1000,
-            enabledState: origin.drain ? "Disabled" : "Enabled",
-            enforceCertificateNameCheck: true,
-          },
-          { parent: this },
-        ),
-    );
+    // A group must hold an enabled origin whenever one is written, so disabled origins wait for the
+    // enabled ones: draining one member while undraining another enables first.
+    const makeOrigin = (member: GlobalOrigin, index: number, dependsOn: cdn.AFDOrigin[]) =>
+      new cdn.AFDOrigin(
+        `${name}-origin-${member.name}`,
+        {
+          resourceGroupName,
+          profileName,
+          originGroupName: originGroup.name,
+          originName: member.name,
+          hostName: member.host,
+          originHostHeader: member.host,
+          httpPort: 80,
+          httpsPort: 443,
+          priority: args.routing === "failover" ? index + 1 : 1,
+          weight: 1000,
+          enabledState: member.drain ? "Disabled" : "Enabled",
+          enforceCertificateNameCheck: true,
+        },
+        { parent: this, dependsOn },
+      );
+    const indexed = args.origins.map((o, index) => ({ o, index }));
+    const enabled = indexed.filter(({ o }) => !o.drain).map(({ o, index }) => makeOrigin(o, index, []));
+    const disabled = indexed.filter(({ o }) => o.drain).map(({ o, index }) => makeOrigin(o, index, enabled));
+    const origins = [...enabled, ...disabled];
     // A route to an empty origin group is refused; it waits for the origins.
     new cdn.Route(
       `${name}-route`,

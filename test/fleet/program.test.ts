@@ -177,9 +177,18 @@ describe("draining a member", () => {
 
   it("disables its Front Door origin, so the next in failover order answers", () => {
     const c = captures.frontDoorDrained as Capture;
-    expect(all(c, "azure-native:cdn:AFDOrigin").map((o) => [o.inputs.originName, o.inputs.priority, o.inputs.enabledState])).toEqual([
+    const origins = all(c, "azure-native:cdn:AFDOrigin");
+    expect(origins.map((o) => [o.inputs.originName, o.inputs.priority, o.inputs.enabledState]).sort()).toEqual([
       ["seoul", 1, "Disabled"],
       ["tokyo", 2, "Enabled"],
+    ]);
+    // Front Door refuses a write that leaves the group no enabled origin: the enabled one is written first.
+    expect(one(c, "azure-native:cdn:AFDOrigin", "-seoul").dependencies).toContain(one(c, "azure-native:cdn:AFDOrigin", "-tokyo").urn);
+    expect(one(c, "azure-native:cdn:AFDOrigin", "-tokyo").dependencies).not.toContain(one(c, "azure-native:cdn:AFDOrigin", "-seoul").urn);
+    expect(analyzeLifecycle(c).violations).toEqual([]);
+    const parallel = { resources: c.resources.map((r) => (r.type === "azure-native:cdn:AFDOrigin" ? { ...r, dependencies: r.dependencies.filter((d) => !origins.some((o) => o.urn === d)) } : r)) };
+    expect(analyzeLifecycle(parallel).violations).toEqual([
+      expect.objectContaining({ rule: "front-door-enabled-origins-first", detail: expect.stringMatching(/^AFDOrigin global-origin-seoul must be deleted before AFDOrigin global-origin-tokyo/) }),
     ]);
   });
 });

@@ -61,4 +61,17 @@ export const fleetLifecycleRules: LifecycleRule[] = [
       });
     },
   },
+  {
+    id: "front-door-enabled-origins-first",
+    summary: "A disabled Front Door origin is written after the enabled origins of its group, and deleted before them",
+    why:
+      "Front Door refuses to write an origin that would leave its group with no enabled origin ('Endpoint pools must contain at least one enabled endpoint', terraform-provider-azurerm#18333; 'Cannot disable or delete the last origin', #27652): draining one member while undraining another must enable first",
+    pairs: (graph) => {
+      const origins = graph.resources.filter((r) => r.type === "azure-native:cdn:AFDOrigin");
+      const group = (r: Resource) => `${String(r.inputs.profileName)}/${String(r.inputs.originGroupName)}`;
+      return origins
+        .filter((r) => r.inputs.enabledState === "Disabled")
+        .flatMap((d) => origins.filter((e) => e.inputs.enabledState !== "Disabled" && group(e) === group(d)).map((e) => [d, e] as [Resource, Resource | string]));
+    },
+  },
 ];
