@@ -1,13 +1,17 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
 import path from "node:path";
-import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { stringify } from "yaml";
+import { readProjectFile } from "../plan/stack-config.js";
+import { prefixedLines } from "./output.js";
 import type { FleetCommand, FleetStack, StackRunner } from "./orchestrate.js";
 
 /**
  * Where the fleet's stacks keep their settings: a workspace of their own beside the project, whose
- * Pulumi.yaml runs the same program, so that the member and global stacks' files never mix with the
- * stacks of stacks/. Written once, before the stacks run side by side.
+ * Pulumi.yaml runs the same program under the project's own name, so that the member and global stacks'
+ * files never mix with the stacks of stacks/. Written once, before the stacks run side by side.
  */
 export function prepareWorkspace(projectRoot: string, fleet: string): string {
   const workDir = path.join(projectRoot, ".fleet", fleet);
@@ -16,18 +20,14 @@ export function prepareWorkspace(projectRoot: string, fleet: string): string {
   const program = path.relative(workDir, path.join(projectRoot, "src", "index.js")).split(path.sep).join("/");
   writeFileSync(path.join(workDir, "index.ts"), `export { default } from "${program}";\n`);
   const project = {
-    name: "voting-platform",
+    // The program reads its config under the project's name, so the workspace keeps it.
+    name: readProjectFile(projectRoot).name,
     description: `The stacks of fleet ${fleet}, run by npm run fleet`,
     runtime: { name: "nodejs", options: { typescript: false, nodeargs: "--import tsx" } },
     main: "index.ts",
   };
   writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(project));
   return workDir;
-}
-
-/** Each line a stack prints, prefixed with its name, since the members run at once. */
-function prefixed(stack: string, write: (text: string) => void): (out: string) => void {
-  return (out) => write(out.replace(/\n$/, "").split("\n").map((line) => `[${stack}] ${line}`).join("\n") + "\n");
 }
 
 /** The Pulumi CLI the Automation API drives, found once before any stack runs; a clear error without it. */
@@ -48,6 +48,17 @@ export class MissingCliError extends Error {
   }
 }
 
+/** What the runner does with a stack: the part of the Automation API's Stack it uses. */
+export type FleetStackHandle = Pick<Stack, "getAllConfig" | "removeAllConfig" | "setAllConfig" | "preview" | "up" | "destroy">;
+
+/** How the runner reaches the stacks: by default the Automation API over the Pulumi CLI, in the workspace. */
+export interface StackAccess {
+  /** The stack, created if it does not exist yet. */
+  open(name: string): Promise<FleetStackHandle>;
+  /** The stack's outputs, without secrets' values; undefined when there is no such stack. */
+  outputs(name: string): Promise<Record<string, unknown> | undefined>;
+}
+
 /** What the runner needs besides the stacks: the workspace, the CLI, and the policy pack to enforce. */
 export interface AutomationOptions {
   workDir: string;
@@ -57,30 +68,53 @@ export interface AutomationOptions {
   write?: (text: string) => void;
 }
 
+/** The Automation API's access to the workspace's stacks. */
+export function workspaceAccess(options: Pick<AutomationOptions, "workDir" | "pulumiCommand">): StackAccess {
+  const { workDir, pulumiCommand } = options;
+  return {
+    open: (stackName) => LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand }),
+    async outputs(stackName) {
+      // Selecting, not creating: asking whether a member is up must not make an empty stack of it.
+      const selected = await LocalWorkspace.selectStack({ stackName, workDir }, { pulumiCommand }).catch(() => undefined);
+      if (!selected) return undefined;
+      // Without --show-secrets: whether `appUrl` is there is all that is asked, and no secret is printed.
+      const { stdout } = await promisify(execFile)(pulumiCommand.command, ["stack", "output", "--json", "--stack", stackName], { cwd: workDir });
+      return JSON.parse(stdout) as Record<string, unknown>;
+    },
+  };
+}
+
 /**
  * Runs stacks through the Pulumi CLI with the Automation API. Each stack's config becomes exactly what
  * the fleet file derives for it: keys it no longer derives (an override deleted from a member) are
- * removed, so they stop applying.
+ * removed, so they stop applying. Preview and up run the policy pack with the stack's waivers; destroy
+ * runs no policy, which checks resources being created. Each line a stack prints is shown whole, under
+ * its name, since the members run at once.
  */
-export function automationRunner(options: AutomationOptions): StackRunner {
+export function automationRunner(options: AutomationOptions, access: StackAccess = workspaceAccess(options)): StackRunner {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   return {
-    async run(command: FleetCommand, stack: FleetStack): Promise<void> {
-      const selected = await LocalWorkspace.createOrSelectStack({ stackName: stack.name, workDir: options.workDir }, { pulumiCommand: options.pulumiCommand });
+    async run(command: FleetCommand, stack: FleetStack, signal?: AbortSignal): Promise<void> {
+      const selected = await access.open(stack.name);
       const stale = Object.keys(await selected.getAllConfig()).filter((key) => !(key in stack.config));
       if (stale.length > 0) await selected.removeAllConfig(stale);
-      await selected.setAllConfig(stack.config);
+      await selected.setAllConfig(stack.config satisfies ConfigMap);
       const policyConfig = path.join(options.workDir, `${stack.name}.policy-config.json`);
       writeFileSync(policyConfig, `${JSON.stringify(stack.policyConfig, null, 2)}\n`);
       const policy = { policyPacks: [options.policyPack], policyPackConfigs: [policyConfig] };
-      const onOutput = prefixed(stack.name, write);
-      if (command === "preview") await selected.preview({ onOutput, ...policy });
-      else if (command === "up") await selected.up({ onOutput, ...policy });
-      else await selected.destroy({ onOutput });
+      const lines = prefixedLines(stack.name, write);
+      const onOutput = lines.push;
+      try {
+        if (command === "preview") await selected.preview({ onOutput, signal, ...policy });
+        else if (command === "up") await selected.up({ onOutput, signal, ...policy });
+        else await selected.destroy({ onOutput, signal });
+      } finally {
+        lines.end();
+      }
     },
     async hasOutputs(stack: FleetStack): Promise<boolean> {
-      const selected = await LocalWorkspace.createOrSelectStack({ stackName: stack.name, workDir: options.workDir }, { pulumiCommand: options.pulumiCommand });
-      return "appUrl" in (await selected.outputs());
+      const outputs = await access.outputs(stack.name);
+      return outputs !== undefined && "appUrl" in outputs;
     },
   };
 }

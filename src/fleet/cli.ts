@@ -1,32 +1,91 @@
+import type { EventEmitter } from "node:events";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackSettings } from "../config.js";
 import { stackRunConfig } from "../plan/capture.js";
-import { projectRoot, readStackConfig, StackFileError } from "../plan/stack-config.js";
-import { fleetCommands, orchestrate, renderFleetRun, type FleetCommand, type StackRunner } from "./orchestrate.js";
+import { listStacks, projectRoot, readStackConfig, StackFileError } from "../plan/stack-config.js";
+import { defaultParallel, fleetCommands, orchestrate, renderFleetRun, type FleetCommand, type FleetStacks, type StackRunner } from "./orchestrate.js";
 import { fleetStacks } from "./stacks.js";
 
-export const usage = `Usage: npm run fleet -- preview|up|destroy [--stack NAME] [--offline]
+export const usage = `Usage: npm run fleet -- preview|up|destroy [--stack NAME] [--parallel N] [--offline]
 
 Runs a fleet stack (cloud: fleet) as a stack per member and a global stack, with the Pulumi Automation
 API: preview and up run the members side by side, then the global stack; destroy the global stack, then
 the members. The stacks live in .fleet/<NAME>/ and are named <NAME>-<member> and <NAME>-global.
   --stack NAME   the fleet's stack file, stacks/Pulumi.<NAME>.yaml (default: fleet)
-  --offline      preview under the offline plan's mock runtime, without the Pulumi CLI or a cloud`;
+  --parallel N   how many member stacks run at once (default: ${defaultParallel})
+  --offline      preview under the offline plan's mock runtime, without the Pulumi CLI or a cloud
+Ctrl-C starts no further stack, and lets Pulumi cancel the running ones (a second Ctrl-C stops them at
+once); SIGTERM asks each running stack to cancel as Ctrl-C would.`;
 
 class UsageError extends Error {}
 
-function parse(argv: string[]): { command: FleetCommand; stack: string; offline: boolean; help: boolean } {
+function parse(argv: string[]): { command: FleetCommand; stack: string; parallel: number; offline: boolean; help: boolean } {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { stack: { type: "string", default: "fleet" }, offline: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    options: {
+      stack: { type: "string", default: "fleet" },
+      parallel: { type: "string", default: String(defaultParallel) },
+      offline: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
     allowPositionals: true,
     strict: true,
   });
   const command = fleetCommands.find((c) => c === positionals[0]);
   if (!values.help && (positionals.length !== 1 || !command)) throw new UsageError(`expected one command, ${fleetCommands.join(", ")}; got ${positionals.join(" ") || "none"}`);
   if (values.offline && command !== undefined && command !== "preview") throw new UsageError(`--offline previews only: ${command} needs the Pulumi CLI and the clouds`);
-  return { command: command ?? "preview", stack: values.stack, offline: values.offline, help: values.help };
+  const parallel = Number(values.parallel);
+  if (!/^[1-9][0-9]*$/.test(values.parallel)) throw new UsageError(`--parallel takes a whole number of stacks, 1 or more; got ${values.parallel}`);
+  return { command: command ?? "preview", stack: values.stack, parallel, offline: values.offline, help: values.help };
+}
+
+/**
+ * The fleet's stacks share the project, and so the backend's stack names, with the stacks of stacks/:
+ * a member stack named as one of those would be that stack, its resources and all.
+ */
+export function refuseTakenNames(stacks: FleetStacks): void {
+  const taken = new Set(listStacks());
+  const clash = [...stacks.members, stacks.global].map((s) => s.name).filter((name) => taken.has(name));
+  if (clash.length > 0) {
+    throw new StackFileError(
+      `npm run fleet would name stack(s) ${clash.join(", ")}, which stacks/ already has (stacks/Pulumi.${clash[0] ?? ""}.yaml): the fleet's stacks share the project's stack names, so rename the member or the fleet's stack file`,
+    );
+  }
+}
+
+/**
+ * Ctrl-C reaches the Pulumi CLIs too (they share the terminal's process group), which cancel on their
+ * own: passing it on would be their second and stop them at once. SIGTERM is sent to this process
+ * alone, so it is passed on as the interrupt Pulumi cancels gracefully on.
+ */
+function interrupts(signals: EventEmitter, write: (text: string) => void) {
+  const stop = new AbortController();
+  const cancel = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onInt = () => {
+    received ??= "SIGINT";
+    if (!stop.signal.aborted) write("fleet: interrupted; no further stack starts, and Pulumi cancels the running ones once their operations in flight end\n");
+    stop.abort();
+  };
+  const onTerm = () => {
+    received ??= "SIGTERM";
+    write("fleet: terminated; no further stack starts, and each running stack is asked to cancel\n");
+    stop.abort();
+    cancel.abort();
+  };
+  signals.on("SIGINT", onInt);
+  signals.on("SIGTERM", onTerm);
+  return {
+    stop: stop.signal,
+    cancel: cancel.signal,
+    /** The exit code of a run cut short by a signal (128 + its number), if one was. */
+    exitCode: () => (received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : undefined),
+    dispose: () => {
+      signals.off("SIGINT", onInt);
+      signals.off("SIGTERM", onTerm);
+    },
+  };
 }
 
 /** The fleet's config: as the offline plan runs it, or as its file holds it, which must then keep no secret. */
@@ -44,7 +103,7 @@ function fleetSource(stack: string, offline: boolean) {
   return { source: config, secretKeys: [] };
 }
 
-export async function main(argv: string[], write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+export async function main(argv: string[], write: (text: string) => void = (t) => process.stdout.write(t), signals: EventEmitter = process): Promise<number> {
   const args = parse(argv);
   if (args.help) {
     write(`${usage}\n`);
@@ -54,6 +113,7 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
   const loaded = loadStackSettings(source);
   if (loaded.kind !== "fleet") throw new StackFileError(`stack ${args.stack} is not a fleet: its cloud is ${loaded.settings.platform.cloud}, and npm run fleet runs stacks with cloud: fleet`);
   const stacks = fleetStacks(loaded.fleet, source.values, secretKeys);
+  refuseTakenNames(stacks);
   let runner: StackRunner;
   if (args.offline) {
     const { offlineRunner } = await import("./offline-runner.js");
@@ -64,9 +124,14 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
     runner = automationRunner({ workDir: prepareWorkspace(projectRoot, args.stack), pulumiCommand, policyPack: path.join(projectRoot, "policy"), write });
   }
   write(`fleet ${args.command}: ${stacks.members.map((m) => m.name).join(", ")} side by side, ${args.command === "destroy" ? "after" : "then"} ${stacks.global.name}\n`);
-  const report = await orchestrate(args.command, stacks, runner);
-  write(`${renderFleetRun(report)}\n`);
-  return report.ok ? 0 : 1;
+  const signalled = interrupts(signals, write);
+  try {
+    const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, stop: signalled.stop, cancel: signalled.cancel });
+    write(`${renderFleetRun(report)}\n`);
+    return signalled.exitCode() ?? (report.ok ? 0 : 1);
+  } finally {
+    signalled.dispose();
+  }
 }
 
 /** Errors the user can fix from the message alone. */

@@ -1,8 +1,8 @@
 /**
  * A fleet past one stack: each member a stack of its own and the global entry a stack that reads them
- * by stack reference. Members go side by side; the global stack goes after every member on preview and
- * up, and before any member on destroy. What runs a stack is a StackRunner: the Automation API against
- * the Pulumi CLI, or the offline plan.
+ * by stack reference. Members go side by side (as many at once as `parallel` allows); the global stack
+ * goes after every member on preview and up, and before any member on destroy. What runs a stack is a
+ * StackRunner: the Automation API against the Pulumi CLI, or the offline plan.
  */
 
 export const fleetCommands = ["preview", "up", "destroy"] as const;
@@ -28,8 +28,8 @@ export interface FleetStacks {
 }
 
 export interface StackRunner {
-  /** Runs the command on the stack; rejects when it fails. */
-  run(command: FleetCommand, stack: FleetStack): Promise<void>;
+  /** Runs the command on the stack; rejects when it fails. Once `cancel` aborts, the run is asked to stop as Pulumi stops on Ctrl-C. */
+  run(command: FleetCommand, stack: FleetStack, cancel?: AbortSignal): Promise<void>;
   /** Whether the stack has been brought up: a stack reference to it has an `appUrl` to read. */
   hasOutputs(stack: FleetStack): Promise<boolean>;
 }
@@ -39,6 +39,18 @@ export type StackOutcome =
   | { stack: string; status: "failed"; error: string }
   | { stack: string; status: "skipped"; reason: string };
 
+export interface OrchestrateOptions {
+  /** How many member stacks run at once. @default 4 */
+  parallel?: number;
+  /** Once aborted, no further stack starts; those running go on to their end (or to `cancel`). */
+  stop?: AbortSignal;
+  /** Once aborted, every running stack is asked to cancel: Pulumi finishes the operations in flight, records them, and stops. */
+  cancel?: AbortSignal;
+}
+
+/** Member stacks run at once unless told otherwise: each is a Pulumi CLI and a Node.js program of its own. */
+export const defaultParallel = 4;
+
 export interface FleetRunReport {
   command: FleetCommand;
   /** In the order the stacks finished (or were skipped). */
@@ -47,39 +59,64 @@ export interface FleetRunReport {
   ok: boolean;
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** Runs the members side by side, each to its end even when another fails. */
-async function runMembers(command: FleetCommand, stacks: FleetStack[], runner: StackRunner, outcomes: StackOutcome[]): Promise<string[]> {
-  const failed: string[] = [];
-  await Promise.all(
-    stacks.map(async (stack) => {
-      try {
-        await runner.run(command, stack);
-        outcomes.push({ stack: stack.name, status: "succeeded" });
-      } catch (err) {
-        failed.push(stack.name);
-        outcomes.push({ stack: stack.name, status: "failed", error: message(err) });
-      }
-    }),
-  );
-  return failed;
+/**
+ * Why a stack failed, in a line: the CLI's last `error:` line, else the message's first. The whole
+ * output has already been printed, each line under its stack's name.
+ */
+export function failureReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  const reason = lines.filter((l) => /^error:/i.test(l)).at(-1) ?? lines[0] ?? "failed without a message";
+  return reason.length > 300 ? `${reason.slice(0, 299)}…` : reason;
 }
 
-async function runGlobal(command: FleetCommand, stack: FleetStack, runner: StackRunner, outcomes: StackOutcome[]): Promise<boolean> {
+const stopped = "not started: the run was interrupted";
+
+interface Run {
+  command: FleetCommand;
+  runner: StackRunner;
+  options: OrchestrateOptions;
+  outcomes: StackOutcome[];
+}
+
+/** Runs one stack unless the run was stopped first; true when it succeeded. */
+async function runStack(stack: FleetStack, run: Run): Promise<boolean> {
+  if (run.options.stop?.aborted) {
+    run.outcomes.push({ stack: stack.name, status: "skipped", reason: stopped });
+    return false;
+  }
   try {
-    await runner.run(command, stack);
-    outcomes.push({ stack: stack.name, status: "succeeded" });
+    await run.runner.run(run.command, stack, run.options.cancel);
+    run.outcomes.push({ stack: stack.name, status: "succeeded" });
     return true;
   } catch (err) {
-    outcomes.push({ stack: stack.name, status: "failed", error: message(err) });
+    run.outcomes.push({ stack: stack.name, status: "failed", error: failureReason(err) });
     return false;
   }
 }
 
-async function membersNotUp(stacks: FleetStack[], runner: StackRunner): Promise<string[]> {
-  const up = await Promise.all(stacks.map((s) => runner.hasOutputs(s)));
-  return stacks.filter((_, i) => !up[i]).map((s) => s.name);
+/** Runs the members side by side, `parallel` at a time, each to its end even when another fails; the names of those that did not succeed. */
+async function runMembers(stacks: FleetStack[], run: Run): Promise<string[]> {
+  const failed: string[] = [];
+  const queue = [...stacks];
+  const parallel = Math.max(1, run.options.parallel ?? defaultParallel);
+  const lane = async () => {
+    for (let stack = queue.shift(); stack; stack = queue.shift()) {
+      if (!(await runStack(stack, run))) failed.push(stack.name);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, stacks.length) }, lane));
+  return failed;
+}
+
+/** Why the global stack's preview cannot run yet: a member with nothing for a stack reference to read, or whose outputs could not be read. */
+async function whyNotReadable(stacks: FleetStack[], runner: StackRunner): Promise<{ reason: string; error: boolean } | undefined> {
+  const checks = await Promise.all(stacks.map((s) => runner.hasOutputs(s).then((up) => ({ s, up }), (err: unknown) => ({ s, up: false, err }))));
+  const unreadable = checks.find((c) => "err" in c);
+  if (unreadable && "err" in unreadable) return { reason: `the outputs of ${unreadable.s.name} could not be read: ${failureReason(unreadable.err)}`, error: true };
+  const notUp = checks.filter((c) => !c.up).map((c) => c.s.name);
+  if (notUp.length === 0) return undefined;
+  return { reason: `member stack(s) ${notUp.join(", ")} have not been brought up, so the global entry has nothing to read yet; npm run fleet -- up brings them up first`, error: false };
 }
 
 /**
@@ -89,12 +126,14 @@ async function membersNotUp(stacks: FleetStack[], runner: StackRunner): Promise<
  * so no record or origin outlives the load balancer it names (a dangling name); the members only once it
  * is gone.
  */
-export async function orchestrate(command: FleetCommand, stacks: FleetStacks, runner: StackRunner): Promise<FleetRunReport> {
+export async function orchestrate(command: FleetCommand, stacks: FleetStacks, runner: StackRunner, options: OrchestrateOptions = {}): Promise<FleetRunReport> {
   const outcomes: StackOutcome[] = [];
+  const run: Run = { command, runner, options, outcomes };
+  let unreadError = false;
   const skip = (names: string[], reason: string) => names.forEach((stack) => outcomes.push({ stack, status: "skipped", reason }));
   if (command === "destroy") {
-    if (await runGlobal(command, stacks.global, runner, outcomes)) {
-      await runMembers(command, stacks.members, runner, outcomes);
+    if (await runStack(stacks.global, run)) {
+      await runMembers(stacks.members, run);
     } else {
       skip(
         stacks.members.map((m) => m.name),
@@ -102,14 +141,18 @@ export async function orchestrate(command: FleetCommand, stacks: FleetStacks, ru
       );
     }
   } else {
-    const failed = await runMembers(command, stacks.members, runner, outcomes);
-    // A preview creates nothing: before the first up, the members have no outputs for the global stack to read.
-    const notUp = command === "preview" && failed.length === 0 ? await membersNotUp(stacks.members, runner) : [];
-    if (failed.length > 0) skip([stacks.global.name], `member stack(s) ${failed.join(", ")} failed; the global entry is left as it was`);
-    else if (notUp.length > 0) skip([stacks.global.name], `member stack(s) ${notUp.join(", ")} have not been brought up, so the global entry has nothing to read yet; npm run fleet -- up brings them up first`);
-    else await runGlobal(command, stacks.global, runner, outcomes);
+    const failed = await runMembers(stacks.members, run);
+    // A preview deploys nothing: before the first up, the members have no outputs for the global stack to read.
+    const unread = command === "preview" && failed.length === 0 ? await whyNotReadable(stacks.members, runner) : undefined;
+    if (failed.length > 0) skip([stacks.global.name], `member stack(s) ${failed.join(", ")} did not succeed; the global entry is left as it was`);
+    else if (unread) {
+      skip([stacks.global.name], unread.reason);
+      unreadError = unread.error;
+    } else await runStack(stacks.global, run);
   }
-  return { command, outcomes, ok: outcomes.every((o) => o.status !== "failed") && !(command === "destroy" && outcomes.some((o) => o.status === "skipped")) };
+  const interrupted = options.stop?.aborted === true || options.cancel?.aborted === true;
+  const ok = !interrupted && !unreadError && outcomes.every((o) => o.status !== "failed") && !(command === "destroy" && outcomes.some((o) => o.status === "skipped"));
+  return { command, outcomes, ok };
 }
 
 /** The report as lines for the terminal. */

@@ -5,9 +5,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { prepareWorkspace } from "../../src/fleet/automation-runner.js";
 import { projectRoot } from "../../src/plan/stack-config.js";
-import { main } from "../../src/fleet/cli.js";
+import { EventEmitter } from "node:events";
+import { main, refuseTakenNames } from "../../src/fleet/cli.js";
 import { offlineRunner } from "../../src/fleet/offline-runner.js";
-import { orchestrate, type FleetCommand, type FleetStack, type FleetStacks, type StackRunner } from "../../src/fleet/orchestrate.js";
+import { failureReason, orchestrate, type FleetCommand, type FleetStack, type FleetStacks, type StackRunner } from "../../src/fleet/orchestrate.js";
 import { fleetStacks } from "../../src/fleet/stacks.js";
 import { loadStackSettings } from "../../src/config.js";
 import { stackRunConfig } from "../../src/plan/capture.js";
@@ -15,23 +16,36 @@ import { stackRunConfig } from "../../src/plan/capture.js";
 const stack = (name: string): FleetStack => ({ name, config: {}, policyConfig: {} });
 const stacks: FleetStacks = { members: [stack("fleet-seoul"), stack("fleet-tokyo")], global: stack("fleet-global") };
 
-/** A runner that records when each stack starts and ends; each run takes a turn of the event loop. */
-function recordingRunner(fail: string[] = [], up: string[] = ["fleet-seoul", "fleet-tokyo"]) {
+interface Recording {
+  fail?: string[];
+  up?: string[];
+  /** How long each stack's run takes, in ms. @default 5 */
+  takes?: Record<string, number>;
+}
+
+/** A runner that records when each stack starts and ends, and how many run at once. */
+function recordingRunner({ fail = [], up = ["fleet-seoul", "fleet-tokyo"], takes = {} }: Recording = {}) {
   const events: string[] = [];
+  const signals: (AbortSignal | undefined)[] = [];
+  let running = 0;
+  let most = 0;
   const runner: StackRunner = {
     hasOutputs: (s) => Promise.resolve(up.includes(s.name)),
-    async run(command: FleetCommand, s: FleetStack) {
+    async run(command: FleetCommand, s: FleetStack, cancel?: AbortSignal) {
+      signals.push(cancel);
       events.push(`start ${s.name}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, takes[s.name] ?? 5));
+      running--;
       events.push(`end ${s.name}`);
       if (fail.includes(s.name)) throw new Error(`${command} of ${s.name} failed`);
     },
   };
-  return { runner, events };
+  return { runner, events, signals, most: () => most };
 }
 
 async function run(command: FleetCommand, fail: string[] = [], up?: string[]) {
-  const { runner, events } = recordingRunner(fail, up);
+  const { runner, events } = recordingRunner({ fail, up });
   const report = await orchestrate(command, stacks, runner);
   return { report, starts: events };
 }
@@ -65,17 +79,59 @@ describe("npm run fleet", () => {
   });
 
   it("leaves the global entry alone when a member fails, and lets the other member finish", async () => {
-    const { report, starts } = await run("up", ["fleet-tokyo"]);
-    expect(starts).not.toContain("start fleet-global");
-    expect(starts).toContain("end fleet-seoul");
+    // Tokyo fails at once; Seoul is still running then, and must be let run to its end.
+    const { runner, events } = recordingRunner({ fail: ["fleet-tokyo"], takes: { "fleet-tokyo": 1, "fleet-seoul": 40 } });
+    const report = await orchestrate("up", stacks, runner);
+    expect(events.indexOf("end fleet-tokyo")).toBeLessThan(events.indexOf("end fleet-seoul"));
+    expect(events).not.toContain("start fleet-global");
     expect(report.ok).toBe(false);
-    expect(report.outcomes).toEqual(
-      expect.arrayContaining([
-        { stack: "fleet-seoul", status: "succeeded" },
-        { stack: "fleet-tokyo", status: "failed", error: "up of fleet-tokyo failed" },
-        { stack: "fleet-global", status: "skipped", reason: "member stack(s) fleet-tokyo failed; the global entry is left as it was" },
-      ]),
-    );
+    expect(report.outcomes).toEqual([
+      { stack: "fleet-tokyo", status: "failed", error: "up of fleet-tokyo failed" },
+      { stack: "fleet-seoul", status: "succeeded" },
+      { stack: "fleet-global", status: "skipped", reason: "member stack(s) fleet-tokyo did not succeed; the global entry is left as it was" },
+    ]);
+  });
+
+  it("runs no more member stacks at once than --parallel allows", async () => {
+    const many: FleetStacks = { members: ["a", "b", "c", "d", "e"].map((m) => stack(`fleet-${m}`)), global: stack("fleet-global") };
+    const up = many.members.map((m) => m.name);
+    for (const [parallel, most] of [[2, 2], [1, 1], [8, 5]] as const) {
+      const recording = recordingRunner({ up });
+      const report = await orchestrate("up", many, recording.runner, { parallel });
+      expect(recording.most()).toBe(most);
+      expect(report.outcomes.map((o) => o.status)).toEqual(Array(6).fill("succeeded"));
+    }
+  });
+
+  it("starts no further stack once stopped, hands running ones the cancel signal, and reports the run as not ok", async () => {
+    const stop = new AbortController();
+    const cancel = new AbortController();
+    const { runner, events, signals } = recordingRunner();
+    const running = orchestrate("up", stacks, runner, { parallel: 1, stop: stop.signal, cancel: cancel.signal });
+    stop.abort();
+    const report = await running;
+    expect(events).toEqual(["start fleet-seoul", "end fleet-seoul"]);
+    expect(signals).toEqual([cancel.signal]);
+    expect(report.outcomes).toEqual([
+      { stack: "fleet-seoul", status: "succeeded" },
+      { stack: "fleet-tokyo", status: "skipped", reason: "not started: the run was interrupted" },
+      { stack: "fleet-global", status: "skipped", reason: "member stack(s) fleet-tokyo did not succeed; the global entry is left as it was" },
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it("says why a stack failed in the CLI's last error line, not its whole output", async () => {
+    const log = ["Updating (fleet-tokyo):", ...Array.from({ length: 200 }, (_, i) => `  + resource ${i} creating`), "error: update failed", "  error: aws:eks:Cluster tokyo: creating EKS Cluster: ResourceInUseException", ""].join("\n");
+    expect(failureReason(new Error(log))).toBe("error: aws:eks:Cluster tokyo: creating EKS Cluster: ResourceInUseException");
+    expect(failureReason(new Error("spawn pulumi ENOENT"))).toBe("spawn pulumi ENOENT");
+    expect(failureReason(new Error(`error: ${"x".repeat(1000)}`))).toHaveLength(300);
+  });
+
+  it("skips the global preview, and fails the run, when a member's outputs cannot be read", async () => {
+    const { runner } = recordingRunner();
+    const report = await orchestrate("preview", stacks, { ...runner, hasOutputs: (s) => (s.name === "fleet-tokyo" ? Promise.reject(new Error("error: could not reach the backend")) : Promise.resolve(true)) });
+    expect(report.outcomes.at(-1)).toEqual({ stack: "fleet-global", status: "skipped", reason: "the outputs of fleet-tokyo could not be read: error: could not reach the backend" });
+    expect(report.ok).toBe(false);
   });
 
   it("keeps the members when the global stack's destroy fails, since its records still name them", async () => {
@@ -121,10 +177,35 @@ describe("npm run fleet", () => {
     await expect(runner.run("preview", global)).rejects.toThrow("fleet-global reads fleet-seoul, fleet-tokyo by stack reference, and they have no outputs");
   }, 60_000);
 
+  it("starts no further stack after Ctrl-C, lets the running one end, and exits 130", async () => {
+    const signals = new EventEmitter();
+    const lines: string[] = [];
+    const write = (t: string) => {
+      lines.push(t);
+      // Once the run has begun, with the first member started and the second waiting its turn.
+      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) setImmediate(() => signals.emit("SIGINT"));
+    };
+    expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(130);
+    const out = lines.join("");
+    expect(out).toContain("fleet: interrupted; no further stack starts");
+    expect(out).toContain("ok       fleet-seoul");
+    expect(out).toContain("skipped  fleet-tokyo: not started: the run was interrupted");
+    expect(signals.listenerCount("SIGINT")).toBe(0);
+  }, 60_000);
+
+  it("refuses fleet stack names that stacks/ already has, since they share the project's stack names", () => {
+    const named = (name: string): FleetStack => ({ name, config: {}, policyConfig: {} });
+    expect(() => refuseTakenNames({ members: [named("dev-aks"), named("dev-web")], global: named("dev-global") })).toThrow(
+      "npm run fleet would name stack(s) dev-aks, which stacks/ already has (stacks/Pulumi.dev-aks.yaml)",
+    );
+    expect(() => refuseTakenNames(stacks)).not.toThrow();
+  });
+
   it("refuses a stack that is not a fleet, and up or destroy offline, naming what it needs", async () => {
     await expect(main(["preview", "--stack", "dev-aks", "--offline"], () => undefined)).rejects.toThrow(/not a fleet/);
     await expect(main(["up", "--offline"], () => undefined)).rejects.toThrow(/--offline previews only/);
     await expect(main(["deploy"], () => undefined)).rejects.toThrow(/expected one command, preview, up, destroy; got deploy/);
+    await expect(main(["preview", "--parallel", "0"], () => undefined)).rejects.toThrow("--parallel takes a whole number of stacks, 1 or more; got 0");
   });
 });
 
