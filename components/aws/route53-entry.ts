@@ -28,7 +28,7 @@ export interface Route53EntryArgs {
 const failoverRoles = ["PRIMARY", "SECONDARY"] as const;
 
 /** A member's own name in the zone, `<member>.<hostname>`: a CNAME to its load balancer's name, or an A (AAAA) record of its address. */
-export function memberRecordName(member: string, hostname: string): string {
+function memberRecordName(member: string, hostname: string): string {
   return `${member}.${hostname}`;
 }
 

@@ -40,6 +40,9 @@ describe("the offline plan of a fleet", () => {
     expect(fleet.members.every((m) => m.monthly > 50)).toBe(true);
     // Route 53 checks an endpoint outside AWS (the Azure member) at a higher price than one on AWS.
     expect(insights.cost.byType.find((t) => t.type === "aws:route53/healthCheck:HealthCheck")).toEqual({ type: "aws:route53/healthCheck:HealthCheck", count: 2, monthly: 1.25 });
+    // A million lookups of the fleet's name: a million latency queries ($0.60), and as many of the members'
+    // own names its CNAMEs lead to, split between them ($0.40 a million, standard).
+    expect(insights.cost.byType.find((t) => t.type === "aws:route53/record:Record")).toEqual({ type: "aws:route53/record:Record", count: 4, monthly: 1 });
     expect(renderInsights(insights)).toMatch(/^Fleet: 2 member\(s\) created side by side, then the global entry/m);
   });
 

@@ -210,8 +210,14 @@ function costOfAws(resource: CapturedResource, ctx: CostContext): Priced | undef
       return { hourly: hourlyOf(ctx.price(`aws.route53.healthcheck.basic.${onAws ? "aws" : "other"}`, type)), parts: [`health check of an endpoint ${onAws ? "on" : "outside"} AWS`] };
     }
     case "aws:route53/record:Record": {
-      // Queries are billed per name, shared by the records that answer for it.
-      const sharing = ctx.resources.filter((r) => r.type === type && r.inputs.name === inputs.name).length || 1;
+      // Queries are billed per name, shared by the records that answer for it. A name other records are
+      // CNAMEs to (a fleet member's own) is asked as often as they lead to it: its share of their queries.
+      const records = ctx.resources.filter((r) => r.type === type);
+      const names = (r: (typeof records)[number]) => (Array.isArray(r.inputs.records) ? r.inputs.records : []);
+      const referrer = records.find((r) => names(r).includes(inputs.name));
+      const sharing = referrer
+        ? new Set(records.filter((r) => r.inputs.name === referrer.inputs.name).flatMap(names)).size
+        : records.filter((r) => r.inputs.name === inputs.name).length || 1;
       const latency = Array.isArray(inputs.latencyRoutingPolicies) && inputs.latencyRoutingPolicies.length > 0;
       const millions = ctx.assume("route53MillionQueriesPerMonth") / sharing;
       return { hourly: hourlyOf(ctx.price(`aws.route53.queries.${latency ? "latency" : "standard"}`, type), millions), parts: [`${millions.toFixed(2)} million ${latency ? "latency" : "standard"} queries a month`] };
