@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isIPv6 } from "node:net";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Exposure } from "../../components/cluster-target.js";
@@ -42,8 +43,10 @@ export function defaultDnsLabel(project: string, stack: string, namespace: strin
 /** The app's URL from a load balancer's status: its host name where the cloud gives one, else its IP. */
 export function loadBalancerUrl(status: { ingress?: { hostname?: string; ip?: string }[] } | undefined, port = 80): string {
   const ingress = status?.ingress?.[0];
-  const host = ingress?.hostname ?? ingress?.ip;
-  if (!host) return "";
+  const address = ingress?.hostname ?? ingress?.ip;
+  if (!address) return "";
+  // An IPv6 address goes in brackets in a URL (RFC 3986, 3.2.2).
+  const host = isIPv6(address) ? `[${address}]` : address;
   return port === 80 ? `http://${host}` : `http://${host}:${port}`;
 }
 

@@ -27,6 +27,11 @@ export interface Route53EntryArgs {
 
 const failoverRoles = ["PRIMARY", "SECONDARY"] as const;
 
+/** The record a member's own name must be to point at `host`: an address's A or AAAA, else a CNAME to the name. */
+export function memberRecordType(host: string): "A" | "AAAA" | "CNAME" {
+  return isIP(host) === 4 ? "A" : isIP(host) === 6 ? "AAAA" : "CNAME";
+}
+
 /** A member's own name in the zone, `<member>.<hostname>`: a CNAME to its load balancer's name, or an A (AAAA) record of its address. */
 function memberRecordName(member: string, hostname: string): string {
   return `${member}.${hostname}`;
@@ -67,7 +72,7 @@ export class Route53Entry extends pulumi.ComponentResource {
     const zone = route53.getZoneOutput({ name: args.zoneName, privateZone: false }, { parent: this });
     const targets = new Map(args.origins.map((origin) => [origin.name, this.memberRecord(name, args.hostname, zone.zoneId, origin)]));
     const checks = new Map(serving.map((origin) => [origin.name, this.healthCheck(name, args.hostname, origin, tags)]));
-    const routed = (recordName: string, origin: Route53Origin, setIdentifier: string, routing: Partial<route53.RecordArgs>) => {
+    const routed = (recordName: string, origin: Route53Origin, setIdentifier: string, routing: Partial<route53.RecordArgs>, aliases: pulumi.Alias[] = []) => {
       const target = targets.get(origin.name) as route53.Record;
       new route53.Record(
         recordName,
@@ -81,13 +86,15 @@ export class Route53Entry extends pulumi.ComponentResource {
           healthCheckId: (checks.get(origin.name) as route53.HealthCheck).id,
           ...routing,
         },
-        { parent: this, dependsOn: [target] },
+        { parent: this, dependsOn: [target], aliases },
       );
     };
     if (args.routing === "failover") {
       serving.forEach((origin, index) => {
         const role = failoverRoles[index] as (typeof failoverRoles)[number];
-        routed(`${name}-${role.toLowerCase()}`, origin, role.toLowerCase(), { failoverRoutingPolicies: [{ type: role }] });
+        // Records were once keyed by member: the alias updates such a record in place, where creating the
+        // role's record beside it would ask Route 53 for a second PRIMARY.
+        routed(`${name}-${role.toLowerCase()}`, origin, role.toLowerCase(), { failoverRoutingPolicies: [{ type: role }] }, [{ name: `${name}-record-${origin.name}` }]);
       });
     } else {
       for (const origin of serving) routed(`${name}-record-${origin.name}`, origin, origin.name, { latencyRoutingPolicies: [{ region: origin.latencyRegion }] });
@@ -98,20 +105,25 @@ export class Route53Entry extends pulumi.ComponentResource {
   }
 
   /**
-   * The member's own name. Its type follows what the load balancer gives, so a change of type replaces
-   * it, deleting first: a name cannot hold a CNAME beside another record.
+   * The member's own name. Its type follows what the load balancer gives; the provider changes a type by
+   * deleting the old record and creating the new in one change batch, as a name cannot hold a CNAME
+   * beside another record.
    */
   private memberRecord(name: string, hostname: string, zoneId: pulumi.Input<string>, origin: Route53Origin): route53.Record {
     const host = pulumi.output(origin.host);
-    const type = host.apply((h) => (isIP(h) === 4 ? "A" : isIP(h) === 6 ? "AAAA" : "CNAME"));
+    const type = host.apply(memberRecordType);
     return new route53.Record(
       `${name}-member-${origin.name}`,
       { zoneId, name: memberRecordName(origin.name, hostname), type, ttl: 60, records: [host] },
-      { parent: this, deleteBeforeReplace: true },
+      { parent: this },
     );
   }
 
-  /** Route 53 checks a host name by resolving it, an address as it is: one of the two, never both. */
+  /**
+   * Route 53 checks a host name by resolving it, an address as it is: one of the two, never both. An
+   * update cannot add or remove a check's address (UpdateHealthCheck, IPAddress), so a member whose load
+   * balancer moves between the two gets a new check.
+   */
   private healthCheck(name: string, hostname: string, origin: Route53Origin, tags: Record<string, string>): route53.HealthCheck {
     const host = pulumi.output(origin.host);
     return new route53.HealthCheck(
@@ -126,7 +138,7 @@ export class Route53Entry extends pulumi.ComponentResource {
         failureThreshold: healthCheck.failureThreshold,
         tags: { ...tags, Name: `${hostname} ${origin.name}` },
       },
-      { parent: this },
+      { parent: this, replaceOnChanges: ["fqdn", "ipAddress"] },
     );
   }
 }

@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import path from "node:path";
-import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation/index.js";
+import { LocalWorkspace, PulumiCommand, StackNotFoundError, type ConfigMap, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { stringify } from "yaml";
 import { readProjectFile } from "../plan/stack-config.js";
 import { prefixedLines } from "./output.js";
-import type { FleetCommand, FleetStack, StackRunner } from "./orchestrate.js";
+import { RunInterrupted, type FleetCommand, type FleetStack, type StackRunner } from "./orchestrate.js";
 
 /**
  * Where the fleet's stacks keep their settings: a workspace of their own beside the project, whose
@@ -75,8 +75,12 @@ export function workspaceAccess(options: Pick<AutomationOptions, "workDir" | "pu
     open: (stackName) => LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand }),
     async outputs(stackName) {
       // Selecting, not creating: asking whether a member is up must not make an empty stack of it.
-      const selected = await LocalWorkspace.selectStack({ stackName, workDir }, { pulumiCommand }).catch(() => undefined);
-      if (!selected) return undefined;
+      try {
+        await LocalWorkspace.selectStack({ stackName, workDir }, { pulumiCommand });
+      } catch (err) {
+        if (err instanceof StackNotFoundError) return undefined;
+        throw err;
+      }
       // Without --show-secrets: whether `appUrl` is there is all that is asked, and no secret is printed.
       const { stdout } = await promisify(execFile)(pulumiCommand.command, ["stack", "output", "--json", "--stack", stackName], { cwd: workDir });
       return JSON.parse(stdout) as Record<string, unknown>;
@@ -88,13 +92,13 @@ export function workspaceAccess(options: Pick<AutomationOptions, "workDir" | "pu
  * Runs stacks through the Pulumi CLI with the Automation API. Each stack's config becomes exactly what
  * the fleet file derives for it: keys it no longer derives (an override deleted from a member) are
  * removed, so they stop applying. Preview and up run the policy pack with the stack's waivers; destroy
- * runs no policy, which checks resources being created. Each line a stack prints is shown whole, under
- * its name, since the members run at once.
+ * runs no policy, which checks resources being created. Each line a stack prints (out and err) is shown
+ * whole, under its name, since the members run at once.
  */
 export function automationRunner(options: AutomationOptions, access: StackAccess = workspaceAccess(options)): StackRunner {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   return {
-    async run(command: FleetCommand, stack: FleetStack, signal?: AbortSignal): Promise<void> {
+    async run(command: FleetCommand, stack: FleetStack, stop?: AbortSignal): Promise<void> {
       const selected = await access.open(stack.name);
       const stale = Object.keys(await selected.getAllConfig()).filter((key) => !(key in stack.config));
       if (stale.length > 0) await selected.removeAllConfig(stale);
@@ -102,14 +106,18 @@ export function automationRunner(options: AutomationOptions, access: StackAccess
       const policyConfig = path.join(options.workDir, `${stack.name}.policy-config.json`);
       writeFileSync(policyConfig, `${JSON.stringify(stack.policyConfig, null, 2)}\n`);
       const policy = { policyPacks: [options.policyPack], policyPackConfigs: [policyConfig] };
+      // An interrupt that came while the config was written reached those CLI calls, not this one.
+      if (stop?.aborted) throw new RunInterrupted(stack.name);
       const lines = prefixedLines(stack.name, write);
-      const onOutput = lines.push;
+      const errors = prefixedLines(stack.name, write);
+      const streams = { onOutput: lines.push, onError: errors.push };
       try {
-        if (command === "preview") await selected.preview({ onOutput, signal, ...policy });
-        else if (command === "up") await selected.up({ onOutput, signal, ...policy });
-        else await selected.destroy({ onOutput, signal });
+        if (command === "preview") await selected.preview({ ...streams, ...policy });
+        else if (command === "up") await selected.up({ ...streams, ...policy });
+        else await selected.destroy(streams);
       } finally {
         lines.end();
+        errors.end();
       }
     },
     async hasOutputs(stack: FleetStack): Promise<boolean> {

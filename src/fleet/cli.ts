@@ -1,4 +1,5 @@
 import type { EventEmitter } from "node:events";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackSettings } from "../config.js";
@@ -15,8 +16,8 @@ the members. The stacks live in .fleet/<NAME>/ and are named <NAME>-<member> and
   --stack NAME   the fleet's stack file, stacks/Pulumi.<NAME>.yaml (default: fleet)
   --parallel N   how many member stacks run at once (default: ${defaultParallel})
   --offline      preview under the offline plan's mock runtime, without the Pulumi CLI or a cloud
-Ctrl-C starts no further stack, and lets Pulumi cancel the running ones (a second Ctrl-C stops them at
-once); SIGTERM asks each running stack to cancel as Ctrl-C would.`;
+Ctrl-C (or SIGTERM) starts no further stack; the running ones cancel as Pulumi does on Ctrl-C, and a
+second Ctrl-C stops them at once.`;
 
 class UsageError extends Error {}
 
@@ -40,45 +41,56 @@ function parse(argv: string[]): { command: FleetCommand; stack: string; parallel
   return { command: command ?? "preview", stack: values.stack, parallel, offline: values.offline, help: values.help };
 }
 
+/** The stack files of the other fleets' workspaces, `.fleet/<fleet>/Pulumi.<stack>.yaml`, by stack name. */
+function otherFleetsStacks(root: string, fleet: string): Map<string, string> {
+  const dir = path.join(root, ".fleet");
+  const found = new Map<string, string>();
+  if (!existsSync(dir)) return found;
+  for (const other of readdirSync(dir)) {
+    if (other === fleet || !statSync(path.join(dir, other)).isDirectory()) continue;
+    for (const file of readdirSync(path.join(dir, other))) {
+      const name = /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1];
+      if (name) found.set(name, `.fleet/${other}/${file}`);
+    }
+  }
+  return found;
+}
+
 /**
- * The fleet's stacks share the project, and so the backend's stack names, with the stacks of stacks/:
- * a member stack named as one of those would be that stack, its resources and all.
+ * The fleet's stacks share the project, and so the backend's stack names, with the stacks of stacks/
+ * and of the other fleets: a member stack named as one of those would be that stack, its resources and all.
  */
-export function refuseTakenNames(stacks: FleetStacks): void {
-  const taken = new Set(listStacks());
+export function refuseTakenNames(stacks: FleetStacks, fleet: string, root = projectRoot): void {
+  const taken = new Map([...listStacks(root).map((s): [string, string] => [s, `stacks/Pulumi.${s}.yaml`]), ...otherFleetsStacks(root, fleet)]);
   const clash = [...stacks.members, stacks.global].map((s) => s.name).filter((name) => taken.has(name));
   if (clash.length > 0) {
     throw new StackFileError(
-      `npm run fleet would name stack(s) ${clash.join(", ")}, which stacks/ already has (stacks/Pulumi.${clash[0] ?? ""}.yaml): the fleet's stacks share the project's stack names, so rename the member or the fleet's stack file`,
+      `npm run fleet would name stack(s) ${clash.join(", ")}, which the project already has (${clash.map((c) => taken.get(c)).join(", ")}): the fleet's stacks share the project's stack names, so rename the member or the fleet's stack file`,
     );
   }
 }
 
 /**
- * Ctrl-C reaches the Pulumi CLIs too (they share the terminal's process group), which cancel on their
- * own: passing it on would be their second and stop them at once. SIGTERM is sent to this process
- * alone, so it is passed on as the interrupt Pulumi cancels gracefully on.
+ * Ctrl-C and a CI runner's or service manager's SIGTERM go to the whole process group, so every running
+ * Pulumi CLI has the signal already and cancels on its own, finishing the operations in flight; the CLI
+ * takes any second signal as a demand to stop at once, so none is passed on. What is left here is to
+ * start no further stack, and to wait for the running ones rather than exit, since exiting would have
+ * execa kill them.
  */
 function interrupts(signals: EventEmitter, write: (text: string) => void) {
   const stop = new AbortController();
-  const cancel = new AbortController();
   let received: NodeJS.Signals | undefined;
-  const onInt = () => {
-    received ??= "SIGINT";
-    if (!stop.signal.aborted) write("fleet: interrupted; no further stack starts, and Pulumi cancels the running ones once their operations in flight end\n");
+  const on = (signal: NodeJS.Signals) => () => {
+    if (received === undefined) write(`fleet: ${signal}; no further stack starts, and the running ones stop once Pulumi has cancelled them\n`);
+    received ??= signal;
     stop.abort();
   };
-  const onTerm = () => {
-    received ??= "SIGTERM";
-    write("fleet: terminated; no further stack starts, and each running stack is asked to cancel\n");
-    stop.abort();
-    cancel.abort();
-  };
+  const onInt = on("SIGINT");
+  const onTerm = on("SIGTERM");
   signals.on("SIGINT", onInt);
   signals.on("SIGTERM", onTerm);
   return {
     stop: stop.signal,
-    cancel: cancel.signal,
     /** The exit code of a run cut short by a signal (128 + its number), if one was. */
     exitCode: () => (received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : undefined),
     dispose: () => {
@@ -113,7 +125,7 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
   const loaded = loadStackSettings(source);
   if (loaded.kind !== "fleet") throw new StackFileError(`stack ${args.stack} is not a fleet: its cloud is ${loaded.settings.platform.cloud}, and npm run fleet runs stacks with cloud: fleet`);
   const stacks = fleetStacks(loaded.fleet, source.values, secretKeys);
-  refuseTakenNames(stacks);
+  refuseTakenNames(stacks, args.stack);
   let runner: StackRunner;
   if (args.offline) {
     const { offlineRunner } = await import("./offline-runner.js");
@@ -126,7 +138,7 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
   write(`fleet ${args.command}: ${stacks.members.map((m) => m.name).join(", ")} side by side, ${args.command === "destroy" ? "after" : "then"} ${stacks.global.name}\n`);
   const signalled = interrupts(signals, write);
   try {
-    const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, stop: signalled.stop, cancel: signalled.cancel });
+    const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, stop: signalled.stop });
     write(`${renderFleetRun(report)}\n`);
     return signalled.exitCode() ?? (report.ok ? 0 : 1);
   } finally {

@@ -10,9 +10,13 @@ export interface MemberEndpoint extends FleetMemberOutputs {
   settings: FleetMemberSettings;
 }
 
-/** The host of an app URL: what the global entry sends traffic to and checks. */
+/** The host name or address of an app URL, without a URL's brackets: what the global entry sends traffic to and checks. */
+export function hostOfUrl(url: string): string {
+  return new URL(url).hostname.replace(/^\[(.*)\]$/, "$1");
+}
+
 export function hostOf(url: pulumi.Output<string>): pulumi.Output<string> {
-  return url.apply((u) => new URL(u).host);
+  return url.apply(hostOfUrl);
 }
 
 /**

@@ -28,8 +28,11 @@ export interface FleetStacks {
 }
 
 export interface StackRunner {
-  /** Runs the command on the stack; rejects when it fails. Once `cancel` aborts, the run is asked to stop as Pulumi stops on Ctrl-C. */
-  run(command: FleetCommand, stack: FleetStack, cancel?: AbortSignal): Promise<void>;
+  /**
+   * Runs the command on the stack; rejects when it fails. If `stop` has aborted by the time the stack's
+   * config is written, the command is not started, and the run rejects with RunInterrupted.
+   */
+  run(command: FleetCommand, stack: FleetStack, stop?: AbortSignal): Promise<void>;
   /** Whether the stack has been brought up: a stack reference to it has an `appUrl` to read. */
   hasOutputs(stack: FleetStack): Promise<boolean>;
 }
@@ -42,10 +45,16 @@ export type StackOutcome =
 export interface OrchestrateOptions {
   /** How many member stacks run at once. @default 4 */
   parallel?: number;
-  /** Once aborted, no further stack starts; those running go on to their end (or to `cancel`). */
+  /** Once aborted, no further stack starts; those running go on to their end, or to their CLI's own cancel. */
   stop?: AbortSignal;
-  /** Once aborted, every running stack is asked to cancel: Pulumi finishes the operations in flight, records them, and stops. */
-  cancel?: AbortSignal;
+}
+
+/** A stack whose command was not started, since the run was interrupted while its config was written. */
+export class RunInterrupted extends Error {
+  constructor(stack: string) {
+    super(`${stack}: not started, the run was interrupted`);
+    this.name = "RunInterrupted";
+  }
 }
 
 /** Member stacks run at once unless told otherwise: each is a Pulumi CLI and a Node.js program of its own. */
@@ -59,14 +68,24 @@ export interface FleetRunReport {
   ok: boolean;
 }
 
+/** The stack-wide summary Pulumi adds under the Stack resource, which says only that something failed. */
+const summaryError = /^error: (update|preview|destroy|refresh) failed$/i;
+
 /**
- * Why a stack failed, in a line: the CLI's last `error:` line, else the message's first. The whole
- * output has already been printed, each line under its stack's name.
+ * Why a stack failed, in a line. The whole output has already been printed, each line under its stack's
+ * name; the Automation API's error holds it again (`code:`, `stdout:`, `stderr:`), with Pulumi's
+ * diagnostics in no set order. So: the first `error:` line that is not the summary, after the resource
+ * it is under, else the summary, else the first line of the message.
  */
 export function failureReason(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
-  const reason = lines.filter((l) => /^error:/i.test(l)).at(-1) ?? lines[0] ?? "failed without a message";
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim().replace(/^(stdout|stderr|err\?):\s*/, ""))
+    .filter((l) => l.length > 0 && !/^code: -?\d+$/.test(l));
+  const at = lines.findIndex((l) => /^error:/.test(l) && !summaryError.test(l));
+  const under = at > 0 && /\):$/.test(lines[at - 1] ?? "") ? `${lines[at - 1] ?? ""} ` : "";
+  const reason = at >= 0 ? `${under}${lines[at] ?? ""}` : (lines.find((l) => summaryError.test(l)) ?? lines[0] ?? "failed without a message");
   return reason.length > 300 ? `${reason.slice(0, 299)}…` : reason;
 }
 
@@ -86,10 +105,14 @@ async function runStack(stack: FleetStack, run: Run): Promise<boolean> {
     return false;
   }
   try {
-    await run.runner.run(run.command, stack, run.options.cancel);
+    await run.runner.run(run.command, stack, run.options.stop);
     run.outcomes.push({ stack: stack.name, status: "succeeded" });
     return true;
   } catch (err) {
+    if (err instanceof RunInterrupted) {
+      run.outcomes.push({ stack: stack.name, status: "skipped", reason: stopped });
+      return false;
+    }
     run.outcomes.push({ stack: stack.name, status: "failed", error: failureReason(err) });
     return false;
   }
@@ -150,7 +173,7 @@ export async function orchestrate(command: FleetCommand, stacks: FleetStacks, ru
       unreadError = unread.error;
     } else await runStack(stacks.global, run);
   }
-  const interrupted = options.stop?.aborted === true || options.cancel?.aborted === true;
+  const interrupted = options.stop?.aborted === true;
   const ok = !interrupted && !unreadError && outcomes.every((o) => o.status !== "failed") && !(command === "destroy" && outcomes.some((o) => o.status === "skipped"));
   return { command, outcomes, ok };
 }

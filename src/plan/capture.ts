@@ -30,6 +30,8 @@ export interface CapturedResource {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   deleteBeforeReplace: boolean;
+  /** The names (or URNs) it was known by before, from its `aliases`: Pulumi moves their state to it. */
+  aliases: string[];
   retainOnDelete: boolean;
   deletedWith?: string;
   additionalSecretOutputs: string[];
@@ -116,6 +118,7 @@ class CapturingMonitor extends MockMonitor {
           ignoreChanges: req.getIgnorechangesList(),
           replaceOnChanges: req.getReplaceonchangesList(),
           deleteBeforeReplace: req.getDeletebeforereplace(),
+          aliases: [...req.getAliasesList().map((a) => a.getUrn() || a.getSpec()?.getName() || ""), ...req.getAliasurnsList()].filter((a) => a !== ""),
           retainOnDelete: req.getRetainondelete() ?? false,
           deletedWith: orUndefined(req.getDeletedwith()),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),

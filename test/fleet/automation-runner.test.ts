@@ -4,7 +4,7 @@ import path from "node:path";
 import type { ConfigMap, DestroyOptions, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation/index.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { automationRunner, type FleetStackHandle, type StackAccess } from "../../src/fleet/automation-runner.js";
-import type { FleetStack } from "../../src/fleet/orchestrate.js";
+import { RunInterrupted, type FleetStack } from "../../src/fleet/orchestrate.js";
 import { prefixedLines } from "../../src/fleet/output.js";
 
 const workDir = mkdtempSync(path.join(tmpdir(), "fleet-runner-"));
@@ -70,11 +70,16 @@ describe("the Automation API runner", () => {
     expect(JSON.parse(readFileSync(policyConfig, "utf8"))).toEqual(seoul.policyConfig);
   });
 
-  it("hands Pulumi the cancel signal, so an interrupted run is cancelled as on Ctrl-C", async () => {
+  it("starts no command once the run is interrupted while the config is written, and signals no CLI itself", async () => {
     const stack = fakeStack({});
-    const cancel = new AbortController();
-    await runnerFor(stack).runner.run("up", seoul, cancel.signal);
-    expect(stack.calls[0]?.options.signal).toBe(cancel.signal);
+    const stop = new AbortController();
+    const { runner } = runnerFor(stack);
+    await runner.run("up", seoul, stop.signal);
+    // The CLI has Ctrl-C from the terminal already; a second signal would stop it at once.
+    expect(stack.calls[0]?.options.signal).toBeUndefined();
+    stop.abort();
+    await expect(runner.run("up", seoul, stop.signal)).rejects.toBeInstanceOf(RunInterrupted);
+    expect(stack.calls).toHaveLength(1);
   });
 
   it("prints each line whole under its stack's name, however the CLI's output is split", async () => {

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -31,8 +32,8 @@ function recordingRunner({ fail = [], up = ["fleet-seoul", "fleet-tokyo"], takes
   let most = 0;
   const runner: StackRunner = {
     hasOutputs: (s) => Promise.resolve(up.includes(s.name)),
-    async run(command: FleetCommand, s: FleetStack, cancel?: AbortSignal) {
-      signals.push(cancel);
+    async run(command: FleetCommand, s: FleetStack, stop?: AbortSignal) {
+      signals.push(stop);
       events.push(`start ${s.name}`);
       most = Math.max(most, ++running);
       await new Promise((resolve) => setTimeout(resolve, takes[s.name] ?? 5));
@@ -103,15 +104,14 @@ describe("npm run fleet", () => {
     }
   });
 
-  it("starts no further stack once stopped, hands running ones the cancel signal, and reports the run as not ok", async () => {
+  it("starts no further stack once stopped, lets the running one end, and reports the run as not ok", async () => {
     const stop = new AbortController();
-    const cancel = new AbortController();
     const { runner, events, signals } = recordingRunner();
-    const running = orchestrate("up", stacks, runner, { parallel: 1, stop: stop.signal, cancel: cancel.signal });
+    const running = orchestrate("up", stacks, runner, { parallel: 1, stop: stop.signal });
     stop.abort();
     const report = await running;
     expect(events).toEqual(["start fleet-seoul", "end fleet-seoul"]);
-    expect(signals).toEqual([cancel.signal]);
+    expect(signals).toEqual([stop.signal]);
     expect(report.outcomes).toEqual([
       { stack: "fleet-seoul", status: "succeeded" },
       { stack: "fleet-tokyo", status: "skipped", reason: "not started: the run was interrupted" },
@@ -120,10 +120,19 @@ describe("npm run fleet", () => {
     expect(report.ok).toBe(false);
   });
 
-  it("says why a stack failed in the CLI's last error line, not its whole output", async () => {
-    const log = ["Updating (fleet-tokyo):", ...Array.from({ length: 200 }, (_, i) => `  + resource ${i} creating`), "error: update failed", "  error: aws:eks:Cluster tokyo: creating EKS Cluster: ResourceInUseException", ""].join("\n");
-    expect(failureReason(new Error(log))).toBe("error: aws:eks:Cluster tokyo: creating EKS Cluster: ResourceInUseException");
-    expect(failureReason(new Error("spawn pulumi ENOENT"))).toBe("spawn pulumi ENOENT");
+  it("says why a stack failed in the resource's error line, not the CLI's whole output", async () => {
+    // As the Automation API's CommandError holds it; Pulumi lists the diagnostics in no set order.
+    const progress = Array.from({ length: 200 }, (_, i) => `    + aws:ec2:Subnet subnet-${i} creating`);
+    const diagnostics = [
+      ["  pulumi:pulumi:Stack (voting-platform-fleet-tokyo):", "    error: update failed", ""],
+      ["  aws:eks:Cluster (fleet-tokyo-control-plane-cluster):", "    error: creating EKS Cluster: ResourceInUseException: Cluster already exists", ""],
+    ];
+    for (const order of [diagnostics, [...diagnostics].reverse()]) {
+      const message = ["code: 255", " stdout: Updating (fleet-tokyo):", ...progress, "Diagnostics:", ...order.flat(), "Resources:", "    + 40 created", "", " stderr: ", " err?: ", ""].join("\n");
+      expect(failureReason(new Error(message))).toBe("aws:eks:Cluster (fleet-tokyo-control-plane-cluster): error: creating EKS Cluster: ResourceInUseException: Cluster already exists");
+    }
+    expect(failureReason(new Error("code: 255\n stdout: \n stderr: error: update failed\n"))).toBe("error: update failed");
+    expect(failureReason(new Error("code: -2\n stdout: \n stderr: spawn pulumi ENOENT\n err?: Error: spawn pulumi ENOENT\n"))).toBe("spawn pulumi ENOENT");
     expect(failureReason(new Error(`error: ${"x".repeat(1000)}`))).toHaveLength(300);
   });
 
@@ -187,7 +196,7 @@ describe("npm run fleet", () => {
     };
     expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(130);
     const out = lines.join("");
-    expect(out).toContain("fleet: interrupted; no further stack starts");
+    expect(out).toContain("fleet: SIGINT; no further stack starts");
     expect(out).toContain("ok       fleet-seoul");
     expect(out).toContain("skipped  fleet-tokyo: not started: the run was interrupted");
     expect(signals.listenerCount("SIGINT")).toBe(0);
@@ -195,10 +204,27 @@ describe("npm run fleet", () => {
 
   it("refuses fleet stack names that stacks/ already has, since they share the project's stack names", () => {
     const named = (name: string): FleetStack => ({ name, config: {}, policyConfig: {} });
-    expect(() => refuseTakenNames({ members: [named("dev-aks"), named("dev-web")], global: named("dev-global") })).toThrow(
-      "npm run fleet would name stack(s) dev-aks, which stacks/ already has (stacks/Pulumi.dev-aks.yaml)",
+    expect(() => refuseTakenNames({ members: [named("dev-aks"), named("dev-web")], global: named("dev-global") }, "dev")).toThrow(
+      "npm run fleet would name stack(s) dev-aks, which the project already has (stacks/Pulumi.dev-aks.yaml)",
     );
-    expect(() => refuseTakenNames(stacks)).not.toThrow();
+    expect(() => refuseTakenNames(stacks, "fleet")).not.toThrow();
+  });
+
+  it("refuses a stack name another fleet's workspace already holds: fleet-a's member b and fleet's member a-b are both fleet-a-b", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "fleet-names-"));
+    try {
+      writeFileSync(path.join(root, "Pulumi.yaml"), "name: voting-platform\nstackConfigDir: stacks\n");
+      mkdirSync(path.join(root, "stacks"));
+      mkdirSync(path.join(root, ".fleet", "fleet-a"), { recursive: true });
+      writeFileSync(path.join(root, ".fleet", "fleet-a", "Pulumi.fleet-a-b.yaml"), "config: {}\n");
+      const named = (name: string): FleetStack => ({ name, config: {}, policyConfig: {} });
+      const fleet = { members: [named("fleet-a-b")], global: named("fleet-global") };
+      expect(() => refuseTakenNames(fleet, "fleet", root)).toThrow("(.fleet/fleet-a/Pulumi.fleet-a-b.yaml)");
+      // The fleet's own workspace holds its own stacks.
+      expect(() => refuseTakenNames({ members: [named("fleet-a-b")], global: named("fleet-a-global") }, "fleet-a", root)).not.toThrow();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("refuses a stack that is not a fleet, and up or destroy offline, naming what it needs", async () => {

@@ -96,6 +96,9 @@ describe("a fleet on two clouds behind Route 53", () => {
     expect(primary.inputs).toMatchObject({ setIdentifier: "primary", records: ["seoul.vote.example.com"], failoverRoutingPolicies: [{ type: "PRIMARY" }] });
     expect(secondary.inputs).toMatchObject({ setIdentifier: "secondary", records: ["tokyo.vote.example.com"], failoverRoutingPolicies: [{ type: "SECONDARY" }] });
     expect(secondary.inputs.latencyRoutingPolicies).toBeUndefined();
+    // A fleet whose records were keyed by member has them updated in place, never a second PRIMARY beside the first.
+    expect(primary.aliases).toEqual([expect.stringMatching(/global-record-seoul$/)]);
+    expect(secondary.aliases).toEqual([expect.stringMatching(/global-record-tokyo$/)]);
   });
 
   it("moves the PRIMARY record to the next member when the first is drained, so no update holds two", () => {
@@ -208,6 +211,8 @@ describe("a member whose load balancer gives only an address", () => {
     const check = one(c, "aws:route53/healthCheck:HealthCheck", "-lab");
     expect(check.inputs.ipAddress).toBe(address);
     expect(check.inputs.fqdn).toBeUndefined();
+    // Route 53 cannot add or remove a check's address by an update: a move between the two replaces it.
+    expect(check.replaceOnChanges.sort()).toEqual(["fqdn", "ipAddress"]);
     expect(analyzeLifecycle(c).violations).toEqual([]);
   });
 });

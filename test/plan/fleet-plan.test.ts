@@ -7,11 +7,12 @@ import { analyzeLifecycle } from "../../src/plan/lifecycle/index.js";
 
 let capture: Capture;
 let insights: Insights;
+let members: Parameters<typeof analyzeFleetInsights>[1]["members"];
 beforeAll(async () => {
   capture = await captureStack("fleet", {}, { offline: true });
   const loaded = loadStackSettings(stackRunConfig("fleet", {}, { offline: true }).source);
   if (loaded.kind !== "fleet") throw new Error("not a fleet");
-  const members = loaded.fleet.members.map((m) => ({ name: m.name, cloud: m.cloud, region: m.region }));
+  members = loaded.fleet.members.map((m) => ({ name: m.name, cloud: m.cloud, region: m.region }));
   insights = analyzeFleetInsights(capture, { members, entryCloud: "aws", waivers: loaded.fleet.members[0]?.settings.policyWaivers ?? {} });
 }, 60_000);
 
@@ -43,6 +44,12 @@ describe("the offline plan of a fleet", () => {
     // A million lookups of the fleet's name: a million latency queries ($0.60), and as many of the members'
     // own names its CNAMEs lead to, split between them ($0.40 a million, standard).
     expect(insights.cost.byType.find((t) => t.type === "aws:route53/record:Record")).toEqual({ type: "aws:route53/record:Record", count: 4, monthly: 1 });
+    // Tokyo drained: its routed record is gone, and its own name, which nothing leads to, costs next to nothing.
+    const drained = analyzeFleetInsights(
+      { ...capture, resources: capture.resources.filter((r) => r.name !== "global-record-tokyo") },
+      { members, entryCloud: "aws", waivers: {} },
+    );
+    expect(drained.cost.byType.find((t) => t.type === "aws:route53/record:Record")).toEqual({ type: "aws:route53/record:Record", count: 3, monthly: 1 });
     expect(renderInsights(insights)).toMatch(/^Fleet: 2 member\(s\) created side by side, then the global entry/m);
   });
 

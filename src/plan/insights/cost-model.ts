@@ -211,15 +211,17 @@ function costOfAws(resource: CapturedResource, ctx: CostContext): Priced | undef
     }
     case "aws:route53/record:Record": {
       // Queries are billed per name, shared by the records that answer for it. A name other records are
-      // CNAMEs to (a fleet member's own) is asked as often as they lead to it: its share of their queries.
+      // CNAMEs to (a fleet member's own) is asked as often as they lead to it: its share of their queries;
+      // a member's own name none leads to (a drained member's) is asked only by the team, next to nothing.
       const records = ctx.resources.filter((r) => r.type === type);
       const names = (r: (typeof records)[number]) => (Array.isArray(r.inputs.records) ? r.inputs.records : []);
       const referrer = records.find((r) => names(r).includes(inputs.name));
+      const ownNameOfMember = records.some((r) => r.inputs.setIdentifier !== undefined && String(inputs.name).endsWith(`.${String(r.inputs.name)}`));
       const sharing = referrer
         ? new Set(records.filter((r) => r.inputs.name === referrer.inputs.name).flatMap(names)).size
         : records.filter((r) => r.inputs.name === inputs.name).length || 1;
       const latency = Array.isArray(inputs.latencyRoutingPolicies) && inputs.latencyRoutingPolicies.length > 0;
-      const millions = ctx.assume("route53MillionQueriesPerMonth") / sharing;
+      const millions = !referrer && ownNameOfMember ? 0 : ctx.assume("route53MillionQueriesPerMonth") / sharing;
       return { hourly: hourlyOf(ctx.price(`aws.route53.queries.${latency ? "latency" : "standard"}`, type), millions), parts: [`${millions.toFixed(2)} million ${latency ? "latency" : "standard"} queries a month`] };
     }
     default:

@@ -45,6 +45,8 @@ describe("loadBalancerUrl", () => {
     expect(loadBalancerUrl({ ingress: [{ hostname: "k8s-vote.elb.amazonaws.com", ip: "1.2.3.4" }] })).toBe("http://k8s-vote.elb.amazonaws.com");
     expect(loadBalancerUrl({ ingress: [{ ip: "20.50.100.10" }] })).toBe("http://20.50.100.10");
     expect(loadBalancerUrl({ ingress: [{ ip: "127.0.0.1" }] }, 8080)).toBe("http://127.0.0.1:8080");
+    // A dual-stack or IPv6 load balancer: in brackets, so that the URL parses.
+    expect(new URL(loadBalancerUrl({ ingress: [{ ip: "2001:db8::10" }] })).hostname).toBe("[2001:db8::10]");
   });
 
   it("is empty until the load balancer has an address", () => {

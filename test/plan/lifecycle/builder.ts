@@ -27,6 +27,7 @@ export class GraphBuilder {
       ignoreChanges: [],
       replaceOnChanges: [],
       deleteBeforeReplace: false,
+      aliases: [],
       retainOnDelete: false,
       additionalSecretOutputs: [],
     });
