@@ -16,7 +16,7 @@ the members. The stacks live in .fleet/<NAME>/ and are named <NAME>-<member> and
   --stack NAME   the fleet's stack file, stacks/Pulumi.<NAME>.yaml (default: fleet)
   --parallel N   how many member stacks run at once (default: ${defaultParallel})
   --offline      preview under the offline plan's mock runtime, without the Pulumi CLI or a cloud
-Ctrl-C (or SIGTERM) starts no further stack; the running ones cancel as Pulumi does on Ctrl-C, and a
+Ctrl-C starts no further stack; the running ones cancel as Pulumi does on Ctrl-C, and a
 second Ctrl-C stops them at once.`;
 
 class UsageError extends Error {}
@@ -71,7 +71,7 @@ export function refuseTakenNames(stacks: FleetStacks, fleet: string, root = proj
 }
 
 /**
- * Ctrl-C and a CI runner's or service manager's SIGTERM go to the whole process group, so every running
+ * Ctrl-C goes to the whole process group (a SIGTERM to this process alone does not), so every running
  * Pulumi CLI has the signal already and cancels on its own, finishing the operations in flight; the CLI
  * takes any second signal as a demand to stop at once, so none is passed on. What is left here is to
  * start no further stack, and to wait for the running ones rather than exit, since exiting would have
