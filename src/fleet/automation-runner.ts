@@ -6,7 +6,7 @@ import { LocalWorkspace, PulumiCommand, StackNotFoundError, type ConfigMap, type
 import { stringify } from "yaml";
 import { readProjectFile } from "../plan/stack-config.js";
 import { prefixedLines } from "./output.js";
-import { RunInterrupted, type FleetCommand, type FleetStack, type StackRunner } from "./orchestrate.js";
+import { RunInterrupted, type FleetCommand, type FleetStack, type RunSignals, type StackRunner } from "./orchestrate.js";
 
 /**
  * Where the fleet's stacks keep their settings: a workspace of their own beside the project, whose
@@ -89,20 +89,54 @@ export function workspaceAccess(options: Pick<AutomationOptions, "workDir" | "pu
 }
 
 /**
+ * The abort signal for one CLI command, aborted on `cancel` once the command runs. The Automation API
+ * sends the CLI one SIGINT (Pulumi's own Ctrl-C: cancel, letting the operations in flight finish) on an
+ * abort that comes after it has started the CLI; one that comes before, while it prepares, is never
+ * heard. So the abort waits for the CLI's first output, which only a running CLI can print.
+ */
+function cancelOnceRunning(cancel: AbortSignal | undefined) {
+  const command = new AbortController();
+  let running = false;
+  const pass = () => {
+    if (running && cancel?.aborted) command.abort();
+  };
+  cancel?.addEventListener("abort", pass);
+  return {
+    signal: command.signal,
+    running: () => {
+      running = true;
+      pass();
+    },
+    dispose: () => cancel?.removeEventListener("abort", pass),
+  };
+}
+
+/** Writes the stack's config, or says it was interrupted when a signal cut the config CLI calls short. */
+async function configure(selected: FleetStackHandle, stack: FleetStack, stop: AbortSignal | undefined): Promise<void> {
+  try {
+    const stale = Object.keys(await selected.getAllConfig()).filter((key) => !(key in stack.config));
+    if (stale.length > 0) await selected.removeAllConfig(stale);
+    await selected.setAllConfig(stack.config satisfies ConfigMap);
+  } catch (err) {
+    if (stop?.aborted) throw new RunInterrupted(stack.name);
+    throw err;
+  }
+}
+
+/**
  * Runs stacks through the Pulumi CLI with the Automation API. Each stack's config becomes exactly what
  * the fleet file derives for it: keys it no longer derives (an override deleted from a member) are
  * removed, so they stop applying. Preview and up run the policy pack with the stack's waivers; destroy
  * runs no policy, which checks resources being created. Each line a stack prints (out and err) is shown
- * whole, under its name, since the members run at once.
+ * whole, under its name, since the members run at once. On `cancel` the running commands are cancelled;
+ * on `stop` alone they are left to the signal their CLI already has.
  */
 export function automationRunner(options: AutomationOptions, access: StackAccess = workspaceAccess(options)): StackRunner {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   return {
-    async run(command: FleetCommand, stack: FleetStack, stop?: AbortSignal): Promise<void> {
+    async run(command: FleetCommand, stack: FleetStack, { stop, cancel }: RunSignals = {}): Promise<void> {
       const selected = await access.open(stack.name);
-      const stale = Object.keys(await selected.getAllConfig()).filter((key) => !(key in stack.config));
-      if (stale.length > 0) await selected.removeAllConfig(stale);
-      await selected.setAllConfig(stack.config satisfies ConfigMap);
+      await configure(selected, stack, stop);
       const policyConfig = path.join(options.workDir, `${stack.name}.policy-config.json`);
       writeFileSync(policyConfig, `${JSON.stringify(stack.policyConfig, null, 2)}\n`);
       const policy = { policyPacks: [options.policyPack], policyPackConfigs: [policyConfig] };
@@ -110,12 +144,18 @@ export function automationRunner(options: AutomationOptions, access: StackAccess
       if (stop?.aborted) throw new RunInterrupted(stack.name);
       const lines = prefixedLines(stack.name, write);
       const errors = prefixedLines(stack.name, write);
-      const streams = { onOutput: lines.push, onError: errors.push };
+      const cancelling = cancelOnceRunning(cancel);
+      const heard = (push: (chunk: string) => void) => (chunk: string) => {
+        cancelling.running();
+        push(chunk);
+      };
+      const streams = { onOutput: heard(lines.push), onError: heard(errors.push), signal: cancelling.signal };
       try {
         if (command === "preview") await selected.preview({ ...streams, ...policy });
         else if (command === "up") await selected.up({ ...streams, ...policy });
         else await selected.destroy(streams);
       } finally {
+        cancelling.dispose();
         lines.end();
         errors.end();
       }

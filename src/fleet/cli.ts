@@ -17,7 +17,9 @@ the members. The stacks live in .fleet/<NAME>/ and are named <NAME>-<member> and
   --parallel N   how many member stacks run at once (default: ${defaultParallel})
   --offline      preview under the offline plan's mock runtime, without the Pulumi CLI or a cloud
 Ctrl-C starts no further stack; the running ones cancel as Pulumi does on Ctrl-C, and a
-second Ctrl-C stops them at once.`;
+second Ctrl-C stops them at once. SIGTERM to this process alone (a cancelled CI job, docker
+stop, Kubernetes) does the same: it starts no further stack and cancels the running ones. A
+SIGTERM to the whole process group reaches each CLI besides, which then stops at once.`;
 
 class UsageError extends Error {}
 
@@ -71,19 +73,22 @@ export function refuseTakenNames(stacks: FleetStacks, fleet: string, root = proj
 }
 
 /**
- * Ctrl-C goes to the whole process group (a SIGTERM to this process alone does not), so every running
- * Pulumi CLI has the signal already and cancels on its own, finishing the operations in flight; the CLI
- * takes any second signal as a demand to stop at once, so none is passed on. What is left here is to
- * start no further stack, and to wait for the running ones rather than exit, since exiting would have
+ * The terminal sends Ctrl-C to the whole process group, so every running Pulumi CLI has it already and
+ * cancels on its own, finishing the operations in flight; the CLI takes a second signal as a demand to
+ * stop at once, so that one is passed on to none. SIGTERM is what a CI runner, docker stop or Kubernetes
+ * sends, to the entry process alone (actions/runner#1309), so it cancels the running stacks here. Either
+ * way, no further stack starts, and the running ones are waited for rather than left: exiting would have
  * execa kill them.
  */
-function interrupts(signals: EventEmitter, write: (text: string) => void) {
+export function interrupts(signals: EventEmitter, write: (text: string) => void) {
   const stop = new AbortController();
+  const cancel = new AbortController();
   let received: NodeJS.Signals | undefined;
   const on = (signal: NodeJS.Signals) => () => {
     if (received === undefined) write(`fleet: ${signal}; no further stack starts, and the running ones stop once Pulumi has cancelled them\n`);
     received ??= signal;
     stop.abort();
+    if (signal === "SIGTERM") cancel.abort();
   };
   const onInt = on("SIGINT");
   const onTerm = on("SIGTERM");
@@ -91,6 +96,7 @@ function interrupts(signals: EventEmitter, write: (text: string) => void) {
   signals.on("SIGTERM", onTerm);
   return {
     stop: stop.signal,
+    cancel: cancel.signal,
     /** The exit code of a run cut short by a signal (128 + its number), if one was. */
     exitCode: () => (received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : undefined),
     dispose: () => {
@@ -138,7 +144,7 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
   write(`fleet ${args.command}: ${stacks.members.map((m) => m.name).join(", ")} side by side, ${args.command === "destroy" ? "after" : "then"} ${stacks.global.name}\n`);
   const signalled = interrupts(signals, write);
   try {
-    const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, stop: signalled.stop });
+    const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, stop: signalled.stop, cancel: signalled.cancel });
     write(`${renderFleetRun(report)}\n`);
     return signalled.exitCode() ?? (report.ok ? 0 : 1);
   } finally {

@@ -27,12 +27,23 @@ export interface FleetStacks {
   global: FleetStack;
 }
 
+/** How a run is cut short. */
+export interface RunSignals {
+  /** Once aborted, no further stack, nor the command of a stack being configured, starts (RunInterrupted). */
+  stop?: AbortSignal;
+  /**
+   * Once aborted, the running commands are cancelled, as Pulumi cancels on Ctrl-C: for a signal that
+   * reached this process alone, and not the Pulumi CLIs it runs. Aborting it should abort `stop` too.
+   */
+  cancel?: AbortSignal;
+}
+
 export interface StackRunner {
   /**
    * Runs the command on the stack; rejects when it fails. If `stop` has aborted by the time the stack's
    * config is written, the command is not started, and the run rejects with RunInterrupted.
    */
-  run(command: FleetCommand, stack: FleetStack, stop?: AbortSignal): Promise<void>;
+  run(command: FleetCommand, stack: FleetStack, signals?: RunSignals): Promise<void>;
   /** Whether the stack has been brought up: a stack reference to it has an `appUrl` to read. */
   hasOutputs(stack: FleetStack): Promise<boolean>;
 }
@@ -40,13 +51,13 @@ export interface StackRunner {
 export type StackOutcome =
   | { stack: string; status: "succeeded" }
   | { stack: string; status: "failed"; error: string }
-  | { stack: string; status: "skipped"; reason: string };
+  | { stack: string; status: "skipped"; reason: string }
+  /** Ended in error once the run was stopped: cancelled, or its config cut off; its stack may be part-way. */
+  | { stack: string; status: "interrupted"; error: string };
 
-export interface OrchestrateOptions {
+export interface OrchestrateOptions extends RunSignals {
   /** How many member stacks run at once. @default 4 */
   parallel?: number;
-  /** Once aborted, no further stack starts; those running go on to their end, or to their CLI's own cancel. */
-  stop?: AbortSignal;
 }
 
 /** A stack whose command was not started, since the run was interrupted while its config was written. */
@@ -105,15 +116,14 @@ async function runStack(stack: FleetStack, run: Run): Promise<boolean> {
     return false;
   }
   try {
-    await run.runner.run(run.command, stack, run.options.stop);
+    await run.runner.run(run.command, stack, { stop: run.options.stop, cancel: run.options.cancel });
     run.outcomes.push({ stack: stack.name, status: "succeeded" });
     return true;
   } catch (err) {
-    if (err instanceof RunInterrupted) {
-      run.outcomes.push({ stack: stack.name, status: "skipped", reason: stopped });
-      return false;
-    }
-    run.outcomes.push({ stack: stack.name, status: "failed", error: failureReason(err) });
+    if (err instanceof RunInterrupted) run.outcomes.push({ stack: stack.name, status: "skipped", reason: stopped });
+    // Once stopped, an error is the interrupt's doing (a cancelled update, a config call cut off), not the stack's.
+    else if (run.options.stop?.aborted) run.outcomes.push({ stack: stack.name, status: "interrupted", error: failureReason(err) });
+    else run.outcomes.push({ stack: stack.name, status: "failed", error: failureReason(err) });
     return false;
   }
 }
@@ -166,7 +176,8 @@ export async function orchestrate(command: FleetCommand, stacks: FleetStacks, ru
   } else {
     const failed = await runMembers(stacks.members, run);
     // A preview deploys nothing: before the first up, the members have no outputs for the global stack to read.
-    const unread = command === "preview" && failed.length === 0 ? await whyNotReadable(stacks.members, runner) : undefined;
+    // Once stopped, the global stack does not start, and nothing is asked of the members' stacks.
+    const unread = command === "preview" && failed.length === 0 && !options.stop?.aborted ? await whyNotReadable(stacks.members, runner) : undefined;
     if (failed.length > 0) skip([stacks.global.name], `member stack(s) ${failed.join(", ")} did not succeed; the global entry is left as it was`);
     else if (unread) {
       skip([stacks.global.name], unread.reason);
@@ -180,7 +191,11 @@ export async function orchestrate(command: FleetCommand, stacks: FleetStacks, ru
 
 /** The report as lines for the terminal. */
 export function renderFleetRun(report: FleetRunReport): string {
-  const line = (o: StackOutcome) =>
-    o.status === "succeeded" ? `  ok       ${o.stack}` : o.status === "failed" ? `  FAILED   ${o.stack}: ${o.error}` : `  skipped  ${o.stack}: ${o.reason}`;
+  const line = (o: StackOutcome) => {
+    if (o.status === "succeeded") return `  ok       ${o.stack}`;
+    if (o.status === "failed") return `  FAILED   ${o.stack}: ${o.error}`;
+    if (o.status === "interrupted") return `  stopped  ${o.stack}: interrupted part-way, ${o.error}`;
+    return `  skipped  ${o.stack}: ${o.reason}`;
+  };
   return [`fleet ${report.command}: ${report.ok ? "every stack succeeded" : "not every stack succeeded"}`, ...report.outcomes.map(line)].join("\n");
 }

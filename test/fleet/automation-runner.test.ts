@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ConfigMap, DestroyOptions, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation/index.js";
+import { PulumiCommand, type ConfigMap, type DestroyOptions, type PreviewOptions, type UpOptions } from "@pulumi/pulumi/automation/index.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { automationRunner, type FleetStackHandle, type StackAccess } from "../../src/fleet/automation-runner.js";
+import { automationRunner, workspaceAccess, type FleetStackHandle, type StackAccess } from "../../src/fleet/automation-runner.js";
 import { RunInterrupted, type FleetStack } from "../../src/fleet/orchestrate.js";
 import { prefixedLines } from "../../src/fleet/output.js";
 
@@ -16,7 +16,7 @@ type Call = { op: "preview" | "up" | "destroy"; options: PreviewOptions | UpOpti
  * A stack as the Automation API hands it over, holding config as the CLI would; each operation prints
  * its output in chunks that split lines, as the CLI's pipe does.
  */
-function fakeStack(config: ConfigMap) {
+function fakeStack(config: ConfigMap, { failConfig }: { failConfig?: Error } = {}) {
   const calls: Call[] = [];
   const print = (options: { onOutput?: (out: string) => void }) => {
     for (const chunk of ["Previewing upd", "ate (fleet-seoul):\n  + 12 to cr", "eate\n", "Resources: 12"]) options.onOutput?.(chunk);
@@ -28,6 +28,7 @@ function fakeStack(config: ConfigMap) {
       return Promise.resolve();
     },
     setAllConfig: (values: ConfigMap) => {
+      if (failConfig) return Promise.reject(failConfig);
       Object.assign(config, values);
       return Promise.resolve();
     },
@@ -70,17 +71,57 @@ describe("the Automation API runner", () => {
     expect(JSON.parse(readFileSync(policyConfig, "utf8"))).toEqual(seoul.policyConfig);
   });
 
-  it("starts no command once the run is interrupted while the config is written, and signals no CLI itself", async () => {
+  it("starts no command once the run is interrupted while the config is written, and signals no CLI on a stop alone", async () => {
     const stack = fakeStack({});
     const stop = new AbortController();
     const { runner } = runnerFor(stack);
-    await runner.run("up", seoul, stop.signal);
-    // The CLI has Ctrl-C from the terminal already; a second signal would stop it at once.
-    expect(stack.calls[0]?.options.signal).toBeUndefined();
+    await runner.run("up", seoul, { stop: stop.signal });
     stop.abort();
-    await expect(runner.run("up", seoul, stop.signal)).rejects.toBeInstanceOf(RunInterrupted);
+    // The CLI has Ctrl-C from the terminal already; a second signal would stop it at once.
+    expect(stack.calls[0]?.options.signal?.aborted).toBe(false);
+    await expect(runner.run("up", seoul, { stop: stop.signal })).rejects.toBeInstanceOf(RunInterrupted);
     expect(stack.calls).toHaveLength(1);
   });
+
+  it("says a stack whose config calls a Ctrl-C cut short was interrupted, not that it failed", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const cut = fakeStack({}, { failConfig: new Error("code: 255\nstderr: error: context canceled") });
+    await expect(runnerFor(cut).runner.run("up", seoul, { stop: stop.signal })).rejects.toBeInstanceOf(RunInterrupted);
+    // Without an interrupt, the same error is the stack's own.
+    await expect(runnerFor(cut).runner.run("up", seoul)).rejects.toThrow("context canceled");
+  });
+
+  for (const when of ["while the Automation API prepares the CLI", "while the CLI runs"] as const) {
+    it(`cancels a running command on cancel ${when}, once the CLI has printed, as the Automation API hears an abort only then`, async () => {
+      const stop = new AbortController();
+      const cancel = new AbortController();
+      const sigterm = () => (stop.abort(), cancel.abort());
+      let signal: AbortSignal | undefined;
+      let aborts = 0;
+      const handle = {
+        ...fakeStack({}).handle,
+        up(options: UpOptions) {
+          signal = options.signal;
+          if (when === "while the Automation API prepares the CLI") sigterm();
+          // The Automation API listens for the abort from the CLI's start; an abort before then is lost.
+          expect(signal?.aborted).toBe(false);
+          signal?.addEventListener("abort", () => aborts++);
+          options.onOutput?.("Updating (fleet-seoul)\n");
+          if (when === "while the CLI runs") sigterm();
+          sigterm();
+          return Promise.resolve({});
+        },
+      } as unknown as FleetStackHandle;
+      const access: StackAccess = { open: () => Promise.resolve(handle), outputs: () => Promise.resolve(undefined) };
+      const pulumiCommand = { command: "pulumi", version: null } as unknown as Parameters<typeof automationRunner>[0]["pulumiCommand"];
+      const runner = automationRunner({ workDir, pulumiCommand, policyPack: "/project/policy", write: () => undefined }, access);
+      await runner.run("up", seoul, { stop: stop.signal, cancel: cancel.signal });
+      // One abort however many SIGTERMs, so the CLI gets one SIGINT: a second would stop it at once.
+      expect(signal?.aborted).toBe(true);
+      expect(aborts).toBe(1);
+    });
+  }
 
   it("prints each line whole under its stack's name, however the CLI's output is split", async () => {
     const stack = fakeStack({});
@@ -94,6 +135,41 @@ describe("the Automation API runner", () => {
     expect(await runner.hasOutputs(seoul)).toBe(true);
     expect(await runner.hasOutputs({ ...seoul, name: "fleet-tokyo" })).toBe(false);
     expect(await runner.hasOutputs({ ...seoul, name: "fleet-osaka" })).toBe(false);
+  });
+});
+
+/**
+ * The Pulumi CLI is not here, so a script stands in for it, answering as the CLI does: `stack select` of
+ * a stack that is not there fails with "no stack named … found", and it logs every command line it gets.
+ */
+async function standInCli() {
+  const root = path.join(workDir, "cli");
+  mkdirSync(path.join(root, "bin"), { recursive: true });
+  const log = path.join(root, "calls.log");
+  const script = `#!/bin/sh
+echo "$*" >> "${log}"
+case "$*" in
+  version*) echo v3.248.0 ;;
+  *"stack select"*fleet-osaka*) echo "error: no stack named 'fleet-osaka' found" >&2; exit 255 ;;
+  *"stack output"*) echo '{"appUrl":"http://seoul","kubeconfig":"[secret]"}' ;;
+esac
+`;
+  writeFileSync(path.join(root, "bin", "pulumi"), script);
+  chmodSync(path.join(root, "bin", "pulumi"), 0o755);
+  const stacksDir = path.join(root, "workspace");
+  mkdirSync(stacksDir, { recursive: true });
+  writeFileSync(path.join(stacksDir, "Pulumi.yaml"), "name: voting-platform\nruntime: nodejs\n");
+  const pulumiCommand = await PulumiCommand.get({ root, skipVersionCheck: true });
+  return { access: workspaceAccess({ workDir: stacksDir, pulumiCommand }), calls: () => readFileSync(log, "utf8").trim().split("\n") };
+}
+
+describe("the workspace's stack outputs", () => {
+  it("selects a stack rather than creating it, reads its outputs without secrets, and takes a missing stack as none", async () => {
+    const { access, calls } = await standInCli();
+    expect(await access.outputs("fleet-seoul")).toEqual({ appUrl: "http://seoul", kubeconfig: "[secret]" });
+    expect(await access.outputs("fleet-osaka")).toBeUndefined();
+    const commands = calls().filter((c) => !c.startsWith("version"));
+    expect(commands).toEqual(["stack select --stack fleet-seoul --non-interactive", "stack output --json --stack fleet-seoul", "stack select --stack fleet-osaka --non-interactive"]);
   });
 });
 

@@ -7,9 +7,9 @@ import { parse } from "yaml";
 import { prepareWorkspace } from "../../src/fleet/automation-runner.js";
 import { projectRoot } from "../../src/plan/stack-config.js";
 import { EventEmitter } from "node:events";
-import { main, refuseTakenNames } from "../../src/fleet/cli.js";
+import { interrupts, main, refuseTakenNames } from "../../src/fleet/cli.js";
 import { offlineRunner } from "../../src/fleet/offline-runner.js";
-import { failureReason, orchestrate, type FleetCommand, type FleetStack, type FleetStacks, type StackRunner } from "../../src/fleet/orchestrate.js";
+import { failureReason, orchestrate, type FleetCommand, type FleetStack, type FleetStacks, type RunSignals, type StackRunner } from "../../src/fleet/orchestrate.js";
 import { fleetStacks } from "../../src/fleet/stacks.js";
 import { loadStackSettings } from "../../src/config.js";
 import { stackRunConfig } from "../../src/plan/capture.js";
@@ -19,22 +19,25 @@ const stacks: FleetStacks = { members: [stack("fleet-seoul"), stack("fleet-tokyo
 
 interface Recording {
   fail?: string[];
+  /** Called as each stack starts, e.g. to interrupt the run. */
+  onStart?: (stack: string) => void;
   up?: string[];
   /** How long each stack's run takes, in ms. @default 5 */
   takes?: Record<string, number>;
 }
 
 /** A runner that records when each stack starts and ends, and how many run at once. */
-function recordingRunner({ fail = [], up = ["fleet-seoul", "fleet-tokyo"], takes = {} }: Recording = {}) {
+function recordingRunner({ fail = [], up = ["fleet-seoul", "fleet-tokyo"], takes = {}, onStart }: Recording = {}) {
   const events: string[] = [];
-  const signals: (AbortSignal | undefined)[] = [];
+  const signals: (RunSignals | undefined)[] = [];
   let running = 0;
   let most = 0;
   const runner: StackRunner = {
-    hasOutputs: (s) => Promise.resolve(up.includes(s.name)),
-    async run(command: FleetCommand, s: FleetStack, stop?: AbortSignal) {
-      signals.push(stop);
+    hasOutputs: (s) => (events.push(`outputs of ${s.name}`), Promise.resolve(up.includes(s.name))),
+    async run(command: FleetCommand, s: FleetStack, given?: RunSignals) {
+      signals.push(given);
       events.push(`start ${s.name}`);
+      onStart?.(s.name);
       most = Math.max(most, ++running);
       await new Promise((resolve) => setTimeout(resolve, takes[s.name] ?? 5));
       running--;
@@ -111,13 +114,36 @@ describe("npm run fleet", () => {
     stop.abort();
     const report = await running;
     expect(events).toEqual(["start fleet-seoul", "end fleet-seoul"]);
-    expect(signals).toEqual([stop.signal]);
+    expect(signals).toEqual([{ stop: stop.signal, cancel: undefined }]);
     expect(report.outcomes).toEqual([
       { stack: "fleet-seoul", status: "succeeded" },
       { stack: "fleet-tokyo", status: "skipped", reason: "not started: the run was interrupted" },
       { stack: "fleet-global", status: "skipped", reason: "member stack(s) fleet-tokyo did not succeed; the global entry is left as it was" },
     ]);
     expect(report.ok).toBe(false);
+  });
+
+  it("reports a stack that ends in error once stopped as interrupted, and asks nothing more of the members' stacks", async () => {
+    const stop = new AbortController();
+    const cancel = new AbortController();
+    const { runner, events, signals } = recordingRunner({ fail: ["fleet-seoul"], onStart: (s) => s === "fleet-tokyo" && (stop.abort(), cancel.abort()) });
+    const report = await orchestrate("preview", stacks, runner, { parallel: 2, stop: stop.signal, cancel: cancel.signal });
+    expect(signals[0]?.cancel).toBe(cancel.signal);
+    expect(report.outcomes).toEqual([
+      { stack: "fleet-seoul", status: "interrupted", error: "preview of fleet-seoul failed" },
+      { stack: "fleet-tokyo", status: "succeeded" },
+      { stack: "fleet-global", status: "skipped", reason: "member stack(s) fleet-seoul did not succeed; the global entry is left as it was" },
+    ]);
+    expect(events.filter((e) => e.startsWith("outputs of"))).toEqual([]);
+    expect(report.ok).toBe(false);
+  });
+
+  it("reads no member's outputs for a preview stopped after its members succeeded", async () => {
+    const stop = new AbortController();
+    const { runner, events } = recordingRunner({ onStart: (s) => s === "fleet-tokyo" && stop.abort() });
+    const report = await orchestrate("preview", stacks, runner, { stop: stop.signal });
+    expect(events.filter((e) => e.startsWith("outputs of"))).toEqual([]);
+    expect(report.outcomes.at(-1)).toEqual({ stack: "fleet-global", status: "skipped", reason: "not started: the run was interrupted" });
   });
 
   it("says why a stack failed in the resource's error line, not the CLI's whole output", async () => {
@@ -201,6 +227,30 @@ describe("npm run fleet", () => {
     expect(out).toContain("skipped  fleet-tokyo: not started: the run was interrupted");
     expect(signals.listenerCount("SIGINT")).toBe(0);
   }, 60_000);
+
+  it("starts no further stack after a SIGTERM to it alone, and exits 143", async () => {
+    const signals = new EventEmitter();
+    const lines: string[] = [];
+    const write = (t: string) => {
+      lines.push(t);
+      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) setImmediate(() => signals.emit("SIGTERM"));
+    };
+    expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(143);
+    const out = lines.join("");
+    expect(out).toContain("fleet: SIGTERM; no further stack starts");
+    expect(out).toContain("skipped  fleet-tokyo: not started: the run was interrupted");
+    expect(signals.listenerCount("SIGTERM")).toBe(0);
+  }, 60_000);
+
+  it("cancels the running stacks on SIGTERM, which reached this process alone, and not on Ctrl-C, which reached their CLIs too", () => {
+    for (const [signal, cancels] of [["SIGINT", false], ["SIGTERM", true]] as const) {
+      const signals = new EventEmitter();
+      const signalled = interrupts(signals, () => undefined);
+      signals.emit(signal);
+      expect([signalled.stop.aborted, signalled.cancel.aborted]).toEqual([true, cancels]);
+      signalled.dispose();
+    }
+  });
 
   it("refuses fleet stack names that stacks/ already has, since they share the project's stack names", () => {
     const named = (name: string): FleetStack => ({ name, config: {}, policyConfig: {} });
