@@ -217,8 +217,9 @@ describe("npm run fleet", () => {
     const lines: string[] = [];
     const write = (t: string) => {
       lines.push(t);
-      // Once the run has begun, with the first member started and the second waiting its turn.
-      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) setImmediate(() => signals.emit("SIGINT"));
+      // Once main awaits its first member, started, with the second waiting its turn: not a moment later,
+      // when the cached offline plan of both may already be done.
+      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) queueMicrotask(() => signals.emit("SIGINT"));
     };
     expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(130);
     const out = lines.join("");
@@ -233,7 +234,7 @@ describe("npm run fleet", () => {
     const lines: string[] = [];
     const write = (t: string) => {
       lines.push(t);
-      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) setImmediate(() => signals.emit("SIGTERM"));
+      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) queueMicrotask(() => signals.emit("SIGTERM"));
     };
     expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(143);
     const out = lines.join("");
