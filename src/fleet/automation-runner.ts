@@ -89,22 +89,25 @@ export function workspaceAccess(options: Pick<AutomationOptions, "workDir" | "pu
 }
 
 /**
- * The abort signal for one CLI command, aborted on `cancel` once the command runs. The Automation API
- * sends the CLI one SIGINT (Pulumi's own Ctrl-C: cancel, letting the operations in flight finish) on an
- * abort that comes after it has started the CLI; one that comes before, while it prepares, is never
- * heard. So the abort waits for the CLI's first output, which only a running CLI can print.
+ * The abort signal for one CLI command, aborted on `cancel` once the command can take it. The Automation
+ * API sends the CLI one SIGINT on an abort that comes after it has spawned the CLI; one that comes before,
+ * while it prepares, is never heard. And the CLI cancels on SIGINT (letting the operations in flight
+ * finish) only once its update has begun: before that it prints a banner, takes the stack's lock, and
+ * dies of a SIGINT, leaving the lock behind. The update's first engine event comes after both, so the
+ * abort waits for it.
  */
-function cancelOnceRunning(cancel: AbortSignal | undefined) {
+function cancelOnceBegun(cancel: AbortSignal | undefined) {
   const command = new AbortController();
-  let running = false;
+  let begun = false;
   const pass = () => {
-    if (running && cancel?.aborted) command.abort();
+    if (begun && cancel?.aborted) command.abort();
   };
   cancel?.addEventListener("abort", pass);
   return {
     signal: command.signal,
-    running: () => {
-      running = true;
+    /** Called on each engine event: the update has begun. */
+    begun: () => {
+      begun = true;
       pass();
     },
     dispose: () => cancel?.removeEventListener("abort", pass),
@@ -144,12 +147,8 @@ export function automationRunner(options: AutomationOptions, access: StackAccess
       if (stop?.aborted) throw new RunInterrupted(stack.name);
       const lines = prefixedLines(stack.name, write);
       const errors = prefixedLines(stack.name, write);
-      const cancelling = cancelOnceRunning(cancel);
-      const heard = (push: (chunk: string) => void) => (chunk: string) => {
-        cancelling.running();
-        push(chunk);
-      };
-      const streams = { onOutput: heard(lines.push), onError: heard(errors.push), signal: cancelling.signal };
+      const cancelling = cancelOnceBegun(cancel);
+      const streams = { onOutput: lines.push, onError: errors.push, onEvent: cancelling.begun, signal: cancelling.signal };
       try {
         if (command === "preview") await selected.preview({ ...streams, ...policy });
         else if (command === "up") await selected.up({ ...streams, ...policy });

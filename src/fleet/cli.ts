@@ -17,9 +17,9 @@ the members. The stacks live in .fleet/<NAME>/ and are named <NAME>-<member> and
   --parallel N   how many member stacks run at once (default: ${defaultParallel})
   --offline      preview under the offline plan's mock runtime, without the Pulumi CLI or a cloud
 Ctrl-C starts no further stack; the running ones cancel as Pulumi does on Ctrl-C, and a
-second Ctrl-C stops them at once. SIGTERM to this process alone (a cancelled CI job, docker
-stop, Kubernetes) does the same: it starts no further stack and cancels the running ones. A
-SIGTERM to the whole process group reaches each CLI besides, which then stops at once.`;
+second Ctrl-C stops them at once. A signal to this process alone (a cancelled CI job, docker
+stop, Kubernetes) does the same, passing each running CLI one cancel; npm passes no signal on,
+so as a container's or CI step's entry, run node --import tsx scripts/fleet.ts itself.`;
 
 class UsageError extends Error {}
 
@@ -73,30 +73,32 @@ export function refuseTakenNames(stacks: FleetStacks, fleet: string, root = proj
 }
 
 /**
- * The terminal sends Ctrl-C to the whole process group, so every running Pulumi CLI has it already and
- * cancels on its own, finishing the operations in flight; the CLI takes a second signal as a demand to
- * stop at once, so that one is passed on to none. SIGTERM is what a CI runner, docker stop or Kubernetes
- * sends, to the entry process alone (actions/runner#1309), so it cancels the running stacks here. Either
- * way, no further stack starts, and the running ones are waited for rather than left: exiting would have
- * execa kill them.
+ * Each running Pulumi CLI must get one signal: it cancels on the first, finishing the operations in
+ * flight, and stops at once on a second. A terminal's Ctrl-C goes to the whole process group, so every
+ * CLI has it already, and it, or anything after it, is passed on to none. Any other signal came to this
+ * process alone, as a CI runner (SIGINT, then SIGTERM), docker stop or Kubernetes (SIGTERM) sends it, and
+ * cancels the running stacks here, once. Either way, no further stack starts, and the running ones are
+ * waited for rather than left: exiting would have execa kill them.
  */
-export function interrupts(signals: EventEmitter, write: (text: string) => void) {
+export function interrupts(signals: EventEmitter, write: (text: string) => void, terminal: boolean) {
   const stop = new AbortController();
   const cancel = new AbortController();
   let received: NodeJS.Signals | undefined;
+  let reachedClis = false;
   const on = (signal: NodeJS.Signals) => () => {
     if (received === undefined) write(`fleet: ${signal}; no further stack starts, and the running ones stop once Pulumi has cancelled them\n`);
     received ??= signal;
     stop.abort();
-    if (signal === "SIGTERM") cancel.abort();
+    if (signal === "SIGINT" && terminal) reachedClis = true;
+    if (!reachedClis) cancel.abort();
   };
   const onInt = on("SIGINT");
   const onTerm = on("SIGTERM");
   signals.on("SIGINT", onInt);
   signals.on("SIGTERM", onTerm);
   return {
-    stop: stop.signal,
-    cancel: cancel.signal,
+    /** What the run is stopped and its CLIs cancelled by. */
+    signals: { stop: stop.signal, cancel: cancel.signal },
     /** The exit code of a run cut short by a signal (128 + its number), if one was. */
     exitCode: () => (received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : undefined),
     dispose: () => {
@@ -142,9 +144,10 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
     runner = automationRunner({ workDir: prepareWorkspace(projectRoot, args.stack), pulumiCommand, policyPack: path.join(projectRoot, "policy"), write });
   }
   write(`fleet ${args.command}: ${stacks.members.map((m) => m.name).join(", ")} side by side, ${args.command === "destroy" ? "after" : "then"} ${stacks.global.name}\n`);
-  const signalled = interrupts(signals, write);
+  // A Ctrl-C can come from a terminal only where there is one.
+  const signalled = interrupts(signals, write, process.stdin.isTTY === true);
   try {
-    const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, stop: signalled.stop, cancel: signalled.cancel });
+    const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, ...signalled.signals });
     write(`${renderFleetRun(report)}\n`);
     return signalled.exitCode() ?? (report.ok ? 0 : 1);
   } finally {

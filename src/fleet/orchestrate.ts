@@ -179,7 +179,8 @@ export async function orchestrate(command: FleetCommand, stacks: FleetStacks, ru
     // Once stopped, the global stack does not start, and nothing is asked of the members' stacks.
     const unread = command === "preview" && failed.length === 0 && !options.stop?.aborted ? await whyNotReadable(stacks.members, runner) : undefined;
     if (failed.length > 0) skip([stacks.global.name], `member stack(s) ${failed.join(", ")} did not succeed; the global entry is left as it was`);
-    else if (unread) {
+    // An interrupt while the outputs were read cut those reads short: the global stack is not started.
+    else if (unread && !options.stop?.aborted) {
       skip([stacks.global.name], unread.reason);
       unreadError = unread.error;
     } else await runStack(stacks.global, run);
@@ -194,7 +195,7 @@ export function renderFleetRun(report: FleetRunReport): string {
   const line = (o: StackOutcome) => {
     if (o.status === "succeeded") return `  ok       ${o.stack}`;
     if (o.status === "failed") return `  FAILED   ${o.stack}: ${o.error}`;
-    if (o.status === "interrupted") return `  stopped  ${o.stack}: interrupted part-way, ${o.error}`;
+    if (o.status === "interrupted") return `  stopped  ${o.stack}: interrupted, and may have stopped part-way: ${o.error}`;
     return `  skipped  ${o.stack}: ${o.reason}`;
   };
   return [`fleet ${report.command}: ${report.ok ? "every stack succeeded" : "not every stack succeeded"}`, ...report.outcomes.map(line)].join("\n");

@@ -71,16 +71,12 @@ describe("the Automation API runner", () => {
     expect(JSON.parse(readFileSync(policyConfig, "utf8"))).toEqual(seoul.policyConfig);
   });
 
-  it("starts no command once the run is interrupted while the config is written, and signals no CLI on a stop alone", async () => {
+  it("starts no command once the run is interrupted while the config is written", async () => {
     const stack = fakeStack({});
     const stop = new AbortController();
-    const { runner } = runnerFor(stack);
-    await runner.run("up", seoul, { stop: stop.signal });
     stop.abort();
-    // The CLI has Ctrl-C from the terminal already; a second signal would stop it at once.
-    expect(stack.calls[0]?.options.signal?.aborted).toBe(false);
-    await expect(runner.run("up", seoul, { stop: stop.signal })).rejects.toBeInstanceOf(RunInterrupted);
-    expect(stack.calls).toHaveLength(1);
+    await expect(runnerFor(stack).runner.run("up", seoul, { stop: stop.signal })).rejects.toBeInstanceOf(RunInterrupted);
+    expect(stack.calls).toHaveLength(0);
   });
 
   it("says a stack whose config calls a Ctrl-C cut short was interrupted, not that it failed", async () => {
@@ -92,34 +88,48 @@ describe("the Automation API runner", () => {
     await expect(runnerFor(cut).runner.run("up", seoul)).rejects.toThrow("context canceled");
   });
 
-  for (const when of ["while the Automation API prepares the CLI", "while the CLI runs"] as const) {
-    it(`cancels a running command on cancel ${when}, once the CLI has printed, as the Automation API hears an abort only then`, async () => {
+  const interrupts = [
+    // A terminal's Ctrl-C: the CLI has it already, and a second signal would stop it at once.
+    { signal: "Ctrl-C", at: "update", cancel: false, sigints: 0 },
+    { signal: "Ctrl-C with no cancel given", at: "update", cancel: false, sigints: 0 },
+    // A SIGTERM to this process alone, while the Automation API prepares the CLI, as the CLI prints its
+    // banner (before it can cancel), or once the update has begun: one SIGINT, once the update has begun.
+    { signal: "SIGTERM", at: "spawn", cancel: true, sigints: 1 },
+    { signal: "SIGTERM", at: "banner", cancel: true, sigints: 1 },
+    { signal: "SIGTERM", at: "update", cancel: true, sigints: 1 },
+    // After the command has ended, there is nothing to cancel.
+    { signal: "SIGTERM", at: "end", cancel: true, sigints: 0 },
+  ] as const;
+  for (const { signal, at, cancel: cancels, sigints } of interrupts) {
+    it(`sends the CLI ${sigints} SIGINT on a ${signal} at its ${at}, and none before its update has begun`, async () => {
       const stop = new AbortController();
       const cancel = new AbortController();
-      const sigterm = () => (stop.abort(), cancel.abort());
-      let signal: AbortSignal | undefined;
-      let aborts = 0;
+      // Each signal twice: a second must pass nothing further.
+      const interrupt = () => [1, 2].forEach(() => (stop.abort(), cancels && cancel.abort()));
+      let sent = 0;
+      let sentBeforeUpdate = false;
       const handle = {
         ...fakeStack({}).handle,
         up(options: UpOptions) {
-          signal = options.signal;
-          if (when === "while the Automation API prepares the CLI") sigterm();
-          // The Automation API listens for the abort from the CLI's start; an abort before then is lost.
-          expect(signal?.aborted).toBe(false);
-          signal?.addEventListener("abort", () => aborts++);
-          options.onOutput?.("Updating (fleet-seoul)\n");
-          if (when === "while the CLI runs") sigterm();
-          sigterm();
+          if (at === "spawn") interrupt();
+          // The Automation API listens for the abort once it has spawned the CLI.
+          if (options.signal?.aborted) throw new Error("an abort before the CLI is spawned is never heard");
+          options.signal?.addEventListener("abort", () => sent++);
+          options.onOutput?.("Updating (fleet-seoul):\n");
+          if (at === "banner") interrupt();
+          sentBeforeUpdate = sent > 0;
+          options.onEvent?.({ sequence: 1, timestamp: 0 });
+          if (at === "update") interrupt();
           return Promise.resolve({});
         },
       } as unknown as FleetStackHandle;
       const access: StackAccess = { open: () => Promise.resolve(handle), outputs: () => Promise.resolve(undefined) };
       const pulumiCommand = { command: "pulumi", version: null } as unknown as Parameters<typeof automationRunner>[0]["pulumiCommand"];
       const runner = automationRunner({ workDir, pulumiCommand, policyPack: "/project/policy", write: () => undefined }, access);
-      await runner.run("up", seoul, { stop: stop.signal, cancel: cancel.signal });
-      // One abort however many SIGTERMs, so the CLI gets one SIGINT: a second would stop it at once.
-      expect(signal?.aborted).toBe(true);
-      expect(aborts).toBe(1);
+      await runner.run("up", seoul, { stop: stop.signal, cancel: signal.endsWith("no cancel given") ? undefined : cancel.signal });
+      if (at === "end") interrupt();
+      expect(sentBeforeUpdate).toBe(false);
+      expect(sent).toBe(sigints);
     });
   }
 

@@ -146,6 +146,14 @@ describe("npm run fleet", () => {
     expect(report.outcomes.at(-1)).toEqual({ stack: "fleet-global", status: "skipped", reason: "not started: the run was interrupted" });
   });
 
+  it("takes outputs a Ctrl-C cut short as the interrupt, not as members whose outputs cannot be read", async () => {
+    const stop = new AbortController();
+    const { runner } = recordingRunner();
+    const cut: StackRunner = { ...runner, hasOutputs: () => (stop.abort(), Promise.reject(new Error("code: 255\nstderr: error: context canceled"))) };
+    const report = await orchestrate("preview", stacks, cut, { stop: stop.signal });
+    expect(report.outcomes.at(-1)).toEqual({ stack: "fleet-global", status: "skipped", reason: "not started: the run was interrupted" });
+  });
+
   it("says why a stack failed in the resource's error line, not the CLI's whole output", async () => {
     // As the Automation API's CommandError holds it; Pulumi lists the diagnostics in no set order.
     const progress = Array.from({ length: 200 }, (_, i) => `    + aws:ec2:Subnet subnet-${i} creating`);
@@ -243,13 +251,21 @@ describe("npm run fleet", () => {
     expect(signals.listenerCount("SIGTERM")).toBe(0);
   }, 60_000);
 
-  it("cancels the running stacks on SIGTERM, which reached this process alone, and not on Ctrl-C, which reached their CLIs too", () => {
-    for (const [signal, cancels] of [["SIGINT", false], ["SIGTERM", true]] as const) {
+  it("cancels the running stacks on a signal that reached this process alone, and not after a terminal's Ctrl-C, which reached their CLIs too", () => {
+    const cases = [
+      // A terminal's Ctrl-C, then docker stop: the CLIs have had one signal, and a second would stop them at once.
+      { terminal: true, sent: ["SIGINT", "SIGTERM"], cancels: [false, false] },
+      // A CI runner's SIGINT to the entry process, then its SIGTERM: cancelled on the first.
+      { terminal: false, sent: ["SIGINT", "SIGTERM"], cancels: [true, true] },
+      { terminal: true, sent: ["SIGTERM"], cancels: [true] },
+    ] as const;
+    for (const { terminal, sent, cancels } of cases) {
       const signals = new EventEmitter();
-      const signalled = interrupts(signals, () => undefined);
-      signals.emit(signal);
-      expect([signalled.stop.aborted, signalled.cancel.aborted]).toEqual([true, cancels]);
+      const signalled = interrupts(signals, () => undefined, terminal);
+      const seen = sent.map((signal) => (signals.emit(signal), signalled.signals.cancel.aborted));
+      expect([signalled.signals.stop.aborted, seen]).toEqual([true, cancels]);
       signalled.dispose();
+      expect(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM")).toBe(0);
     }
   });
 
