@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import path from "node:path";
-import { LocalWorkspace, PulumiCommand, StackNotFoundError, type ConfigMap, type Stack } from "@pulumi/pulumi/automation/index.js";
+import { LocalWorkspace, PulumiCommand, StackNotFoundError, type ConfigMap, type EngineEvent, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { stringify } from "yaml";
 import { readProjectFile } from "../plan/stack-config.js";
 import { prefixedLines } from "./output.js";
@@ -89,25 +89,25 @@ export function workspaceAccess(options: Pick<AutomationOptions, "workDir" | "pu
 }
 
 /**
- * The abort signal for one CLI command, aborted on `cancel` once the command can take it. The Automation
- * API sends the CLI one SIGINT on an abort that comes after it has spawned the CLI; one that comes before,
+ * The abort signal for one CLI command, aborted on `cancel` while the CLI can take it. The Automation API
+ * sends the CLI one SIGINT on an abort that comes after it has spawned the CLI; one that comes before,
  * while it prepares, is never heard. And the CLI cancels on SIGINT (letting the operations in flight
- * finish) only once its update has begun: before that it prints a banner, takes the stack's lock, and
- * dies of a SIGINT, leaving the lock behind. The update's first engine event comes after both, so the
- * abort waits for it.
+ * finish) only while its engine runs: it takes the stack's lock and prints a banner before it handles
+ * SIGINT, and writes the state and unlocks after, and a SIGINT outside that kills it, leaving the lock.
+ * The engine's events come within it, the cancel event last, so the abort waits for the first event and
+ * is dropped from the last on. Nor is it sent once the CLI has had a signal of its own (`delivered`).
  */
-function cancelOnceBegun(cancel: AbortSignal | undefined) {
+function cancelWhileEngineRuns({ cancel, delivered }: RunSignals) {
   const command = new AbortController();
-  let begun = false;
+  let running = false;
   const pass = () => {
-    if (begun && cancel?.aborted) command.abort();
+    if (running && cancel?.aborted && !delivered?.aborted) command.abort();
   };
   cancel?.addEventListener("abort", pass);
   return {
     signal: command.signal,
-    /** Called on each engine event: the update has begun. */
-    begun: () => {
-      begun = true;
+    onEvent: (event: EngineEvent) => {
+      running = event.cancelEvent === undefined;
       pass();
     },
     dispose: () => cancel?.removeEventListener("abort", pass),
@@ -137,7 +137,8 @@ async function configure(selected: FleetStackHandle, stack: FleetStack, stop: Ab
 export function automationRunner(options: AutomationOptions, access: StackAccess = workspaceAccess(options)): StackRunner {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   return {
-    async run(command: FleetCommand, stack: FleetStack, { stop, cancel }: RunSignals = {}): Promise<void> {
+    async run(command: FleetCommand, stack: FleetStack, signals: RunSignals = {}): Promise<void> {
+      const { stop } = signals;
       const selected = await access.open(stack.name);
       await configure(selected, stack, stop);
       const policyConfig = path.join(options.workDir, `${stack.name}.policy-config.json`);
@@ -147,8 +148,8 @@ export function automationRunner(options: AutomationOptions, access: StackAccess
       if (stop?.aborted) throw new RunInterrupted(stack.name);
       const lines = prefixedLines(stack.name, write);
       const errors = prefixedLines(stack.name, write);
-      const cancelling = cancelOnceBegun(cancel);
-      const streams = { onOutput: lines.push, onError: errors.push, onEvent: cancelling.begun, signal: cancelling.signal };
+      const cancelling = cancelWhileEngineRuns(signals);
+      const streams = { onOutput: lines.push, onError: errors.push, onEvent: cancelling.onEvent, signal: cancelling.signal };
       try {
         if (command === "preview") await selected.preview({ ...streams, ...policy });
         else if (command === "up") await selected.up({ ...streams, ...policy });

@@ -7,6 +7,7 @@ import { stackRunConfig } from "../plan/capture.js";
 import { listStacks, projectRoot, readStackConfig, StackFileError } from "../plan/stack-config.js";
 import { defaultParallel, fleetCommands, orchestrate, renderFleetRun, type FleetCommand, type FleetStacks, type StackRunner } from "./orchestrate.js";
 import { fleetStacks } from "./stacks.js";
+import { inTerminalForeground } from "./terminal.js";
 
 export const usage = `Usage: npm run fleet -- preview|up|destroy [--stack NAME] [--parallel N] [--offline]
 
@@ -74,23 +75,24 @@ export function refuseTakenNames(stacks: FleetStacks, fleet: string, root = proj
 
 /**
  * Each running Pulumi CLI must get one signal: it cancels on the first, finishing the operations in
- * flight, and stops at once on a second. A terminal's Ctrl-C goes to the whole process group, so every
- * CLI has it already, and it, or anything after it, is passed on to none. Any other signal came to this
- * process alone, as a CI runner (SIGINT, then SIGTERM), docker stop or Kubernetes (SIGTERM) sends it, and
- * cancels the running stacks here, once. Either way, no further stack starts, and the running ones are
- * waited for rather than left: exiting would have execa kill them.
+ * flight, and stops at once on a second. A terminal's Ctrl-C goes to the whole foreground process group,
+ * so every CLI has it already, and nothing is passed on after it, not even a cancel held for a CLI that
+ * had not begun. Any other signal came to this process alone, as a CI runner (SIGINT, then SIGTERM),
+ * docker stop or Kubernetes (SIGTERM) sends it, and cancels the running stacks here, once. Either way,
+ * no further stack starts, and the running ones are waited for rather than left: exiting would have
+ * execa kill them. `terminal` says, as a signal comes, whether a Ctrl-C would reach the group.
  */
-export function interrupts(signals: EventEmitter, write: (text: string) => void, terminal: boolean) {
+export function interrupts(signals: EventEmitter, write: (text: string) => void, terminal: () => boolean) {
   const stop = new AbortController();
   const cancel = new AbortController();
+  const delivered = new AbortController();
   let received: NodeJS.Signals | undefined;
-  let reachedClis = false;
   const on = (signal: NodeJS.Signals) => () => {
     if (received === undefined) write(`fleet: ${signal}; no further stack starts, and the running ones stop once Pulumi has cancelled them\n`);
     received ??= signal;
+    if (signal === "SIGINT" && terminal()) delivered.abort();
     stop.abort();
-    if (signal === "SIGINT" && terminal) reachedClis = true;
-    if (!reachedClis) cancel.abort();
+    if (!delivered.signal.aborted) cancel.abort();
   };
   const onInt = on("SIGINT");
   const onTerm = on("SIGTERM");
@@ -98,7 +100,7 @@ export function interrupts(signals: EventEmitter, write: (text: string) => void,
   signals.on("SIGTERM", onTerm);
   return {
     /** What the run is stopped and its CLIs cancelled by. */
-    signals: { stop: stop.signal, cancel: cancel.signal },
+    signals: { stop: stop.signal, cancel: cancel.signal, delivered: delivered.signal },
     /** The exit code of a run cut short by a signal (128 + its number), if one was. */
     exitCode: () => (received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : undefined),
     dispose: () => {
@@ -144,8 +146,7 @@ export async function main(argv: string[], write: (text: string) => void = (t) =
     runner = automationRunner({ workDir: prepareWorkspace(projectRoot, args.stack), pulumiCommand, policyPack: path.join(projectRoot, "policy"), write });
   }
   write(`fleet ${args.command}: ${stacks.members.map((m) => m.name).join(", ")} side by side, ${args.command === "destroy" ? "after" : "then"} ${stacks.global.name}\n`);
-  // A Ctrl-C can come from a terminal only where there is one.
-  const signalled = interrupts(signals, write, process.stdin.isTTY === true);
+  const signalled = interrupts(signals, write, inTerminalForeground);
   try {
     const report = await orchestrate(args.command, stacks, runner, { parallel: args.parallel, ...signalled.signals });
     write(`${renderFleetRun(report)}\n`);

@@ -36,6 +36,8 @@ export interface RunSignals {
    * reached this process alone, and not the Pulumi CLIs it runs. Aborting it should abort `stop` too.
    */
   cancel?: AbortSignal;
+  /** Aborted once every running CLI has had a signal of its own (a terminal's Ctrl-C): none is passed on after. */
+  delivered?: AbortSignal;
 }
 
 export interface StackRunner {
@@ -116,7 +118,8 @@ async function runStack(stack: FleetStack, run: Run): Promise<boolean> {
     return false;
   }
   try {
-    await run.runner.run(run.command, stack, { stop: run.options.stop, cancel: run.options.cancel });
+    const { stop, cancel, delivered } = run.options;
+    await run.runner.run(run.command, stack, { stop, cancel, delivered });
     run.outcomes.push({ stack: stack.name, status: "succeeded" });
     return true;
   } catch (err) {

@@ -90,47 +90,57 @@ describe("the Automation API runner", () => {
 
   const interrupts = [
     // A terminal's Ctrl-C: the CLI has it already, and a second signal would stop it at once.
-    { signal: "Ctrl-C", at: "update", cancel: false, sigints: 0 },
-    { signal: "Ctrl-C with no cancel given", at: "update", cancel: false, sigints: 0 },
-    // A SIGTERM to this process alone, while the Automation API prepares the CLI, as the CLI prints its
-    // banner (before it can cancel), or once the update has begun: one SIGINT, once the update has begun.
-    { signal: "SIGTERM", at: "spawn", cancel: true, sigints: 1 },
-    { signal: "SIGTERM", at: "banner", cancel: true, sigints: 1 },
-    { signal: "SIGTERM", at: "update", cancel: true, sigints: 1 },
-    // After the command has ended, there is nothing to cancel.
-    { signal: "SIGTERM", at: "end", cancel: true, sigints: 0 },
+    { signal: "Ctrl-C", at: "update", sigints: 0 },
+    { signal: "Ctrl-C with no cancel given", at: "update", sigints: 0 },
+    // A signal to this process alone, while the Automation API prepares the CLI, as the CLI prints its
+    // banner (before it can cancel), or once its engine runs: one SIGINT, once the engine runs.
+    { signal: "SIGTERM", at: "spawn", sigints: 1 },
+    { signal: "SIGTERM", at: "banner", sigints: 1 },
+    { signal: "SIGTERM", at: "update", sigints: 1 },
+    // Held for the engine, then a terminal's Ctrl-C reaches the CLI itself: the held one must not follow.
+    { signal: "SIGTERM, then Ctrl-C", at: "banner", sigints: 0 },
+    // After the engine's last event the CLI writes the state and unlocks, and would die of a SIGINT.
+    { signal: "SIGTERM", at: "engine's end", sigints: 0 },
+    { signal: "SIGTERM", at: "command's end", sigints: 0 },
   ] as const;
-  for (const { signal, at, cancel: cancels, sigints } of interrupts) {
-    it(`sends the CLI ${sigints} SIGINT on a ${signal} at its ${at}, and none before its update has begun`, async () => {
-      const stop = new AbortController();
-      const cancel = new AbortController();
-      // Each signal twice: a second must pass nothing further.
-      const interrupt = () => [1, 2].forEach(() => (stop.abort(), cancels && cancel.abort()));
-      let sent = 0;
-      let sentBeforeUpdate = false;
-      const handle = {
-        ...fakeStack({}).handle,
-        up(options: UpOptions) {
+  for (const command of ["preview", "up", "destroy"] as const) {
+    for (const { signal, at, sigints } of interrupts) {
+      it(`sends the CLI of a ${command} ${sigints} SIGINT on a ${signal} at its ${at}, and none before its engine runs`, async () => {
+        const stop = new AbortController();
+        const cancel = new AbortController();
+        const delivered = new AbortController();
+        const ctrlC = signal.startsWith("Ctrl-C");
+        // Each signal twice: a second must pass nothing further.
+        const interrupt = () => [1, 2].forEach(() => (ctrlC && delivered.abort(), stop.abort(), !ctrlC && cancel.abort()));
+        let sent = 0;
+        let sentOutsideEngine = false;
+        const run = (options: UpOptions) => {
           if (at === "spawn") interrupt();
           // The Automation API listens for the abort once it has spawned the CLI.
           if (options.signal?.aborted) throw new Error("an abort before the CLI is spawned is never heard");
           options.signal?.addEventListener("abort", () => sent++);
           options.onOutput?.("Updating (fleet-seoul):\n");
           if (at === "banner") interrupt();
-          sentBeforeUpdate = sent > 0;
-          options.onEvent?.({ sequence: 1, timestamp: 0 });
+          if (signal === "SIGTERM, then Ctrl-C") delivered.abort();
+          sentOutsideEngine = sent > 0;
+          options.onEvent?.({ sequence: 1, timestamp: 0, preludeEvent: { config: {} } });
           if (at === "update") interrupt();
+          options.onEvent?.({ sequence: 2, timestamp: 0, cancelEvent: {} });
+          const before = sent;
+          if (at === "engine's end") interrupt();
+          sentOutsideEngine ||= sent > before;
           return Promise.resolve({});
-        },
-      } as unknown as FleetStackHandle;
-      const access: StackAccess = { open: () => Promise.resolve(handle), outputs: () => Promise.resolve(undefined) };
-      const pulumiCommand = { command: "pulumi", version: null } as unknown as Parameters<typeof automationRunner>[0]["pulumiCommand"];
-      const runner = automationRunner({ workDir, pulumiCommand, policyPack: "/project/policy", write: () => undefined }, access);
-      await runner.run("up", seoul, { stop: stop.signal, cancel: signal.endsWith("no cancel given") ? undefined : cancel.signal });
-      if (at === "end") interrupt();
-      expect(sentBeforeUpdate).toBe(false);
-      expect(sent).toBe(sigints);
-    });
+        };
+        const handle = { ...fakeStack({}).handle, preview: run, up: run, destroy: run } as unknown as FleetStackHandle;
+        const access: StackAccess = { open: () => Promise.resolve(handle), outputs: () => Promise.resolve(undefined) };
+        const pulumiCommand = { command: "pulumi", version: null } as unknown as Parameters<typeof automationRunner>[0]["pulumiCommand"];
+        const runner = automationRunner({ workDir, pulumiCommand, policyPack: "/project/policy", write: () => undefined }, access);
+        await runner.run(command, seoul, { stop: stop.signal, cancel: signal.endsWith("no cancel given") ? undefined : cancel.signal, delivered: delivered.signal });
+        if (at === "command's end") interrupt();
+        expect(sentOutsideEngine).toBe(false);
+        expect(sent).toBe(sigints);
+      });
+    }
   }
 
   it("prints each line whole under its stack's name, however the CLI's output is split", async () => {

@@ -254,16 +254,17 @@ describe("npm run fleet", () => {
   it("cancels the running stacks on a signal that reached this process alone, and not after a terminal's Ctrl-C, which reached their CLIs too", () => {
     const cases = [
       // A terminal's Ctrl-C, then docker stop: the CLIs have had one signal, and a second would stop them at once.
-      { terminal: true, sent: ["SIGINT", "SIGTERM"], cancels: [false, false] },
+      { terminal: true, sent: ["SIGINT", "SIGTERM"], cancels: [false, false], delivered: true },
       // A CI runner's SIGINT to the entry process, then its SIGTERM: cancelled on the first.
-      { terminal: false, sent: ["SIGINT", "SIGTERM"], cancels: [true, true] },
-      { terminal: true, sent: ["SIGTERM"], cancels: [true] },
+      { terminal: false, sent: ["SIGINT", "SIGTERM"], cancels: [true, true], delivered: false },
+      // A SIGTERM, then a Ctrl-C: a cancel still held for a CLI that had not begun must not follow the Ctrl-C.
+      { terminal: true, sent: ["SIGTERM", "SIGINT"], cancels: [true, true], delivered: true },
     ] as const;
-    for (const { terminal, sent, cancels } of cases) {
+    for (const { terminal, sent, cancels, delivered } of cases) {
       const signals = new EventEmitter();
-      const signalled = interrupts(signals, () => undefined, terminal);
+      const signalled = interrupts(signals, () => undefined, () => terminal);
       const seen = sent.map((signal) => (signals.emit(signal), signalled.signals.cancel.aborted));
-      expect([signalled.signals.stop.aborted, seen]).toEqual([true, cancels]);
+      expect([signalled.signals.stop.aborted, seen, signalled.signals.delivered.aborted]).toEqual([true, cancels, delivered]);
       signalled.dispose();
       expect(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM")).toBe(0);
     }
