@@ -126,9 +126,10 @@ describe("npm run fleet", () => {
   it("reports a stack that ends in error once stopped as interrupted, and asks nothing more of the members' stacks", async () => {
     const stop = new AbortController();
     const cancel = new AbortController();
+    const delivered = new AbortController();
     const { runner, events, signals } = recordingRunner({ fail: ["fleet-seoul"], onStart: (s) => s === "fleet-tokyo" && (stop.abort(), cancel.abort()) });
-    const report = await orchestrate("preview", stacks, runner, { parallel: 2, stop: stop.signal, cancel: cancel.signal });
-    expect(signals[0]?.cancel).toBe(cancel.signal);
+    const report = await orchestrate("preview", stacks, runner, { parallel: 2, stop: stop.signal, cancel: cancel.signal, delivered: delivered.signal });
+    expect(signals[0]).toEqual({ stop: stop.signal, cancel: cancel.signal, delivered: delivered.signal });
     expect(report.outcomes).toEqual([
       { stack: "fleet-seoul", status: "interrupted", error: "preview of fleet-seoul failed" },
       { stack: "fleet-tokyo", status: "succeeded" },
