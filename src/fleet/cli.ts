@@ -39,9 +39,8 @@ function parse(argv: string[]): { command: FleetCommand; stack: string; parallel
   const command = fleetCommands.find((c) => c === positionals[0]);
   if (!values.help && (positionals.length !== 1 || !command)) throw new UsageError(`expected one command, ${fleetCommands.join(", ")}; got ${positionals.join(" ") || "none"}`);
   if (values.offline && command !== undefined && command !== "preview") throw new UsageError(`--offline previews only: ${command} needs the Pulumi CLI and the clouds`);
-  const parallel = Number(values.parallel);
   if (!/^[1-9][0-9]*$/.test(values.parallel)) throw new UsageError(`--parallel takes a whole number of stacks, 1 or more; got ${values.parallel}`);
-  return { command: command ?? "preview", stack: values.stack, parallel, offline: values.offline, help: values.help };
+  return { command: command ?? "preview", stack: values.stack, parallel: Number(values.parallel), offline: values.offline, help: values.help };
 }
 
 /** The stack files of the other fleets' workspaces, `.fleet/<fleet>/Pulumi.<stack>.yaml`, by stack name. */

@@ -221,36 +221,24 @@ describe("npm run fleet", () => {
     await expect(runner.run("preview", global)).rejects.toThrow("fleet-global reads fleet-seoul, fleet-tokyo by stack reference, and they have no outputs");
   }, 60_000);
 
-  it("starts no further stack after Ctrl-C, lets the running one end, and exits 130", async () => {
-    const signals = new EventEmitter();
-    const lines: string[] = [];
-    const write = (t: string) => {
-      lines.push(t);
-      // Once main awaits its first member, started, with the second waiting its turn: not a moment later,
-      // when the cached offline plan of both may already be done.
-      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) queueMicrotask(() => signals.emit("SIGINT"));
-    };
-    expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(130);
-    const out = lines.join("");
-    expect(out).toContain("fleet: SIGINT; no further stack starts");
-    expect(out).toContain("ok       fleet-seoul");
-    expect(out).toContain("skipped  fleet-tokyo: not started: the run was interrupted");
-    expect(signals.listenerCount("SIGINT")).toBe(0);
-  }, 60_000);
-
-  it("starts no further stack after a SIGTERM to it alone, and exits 143", async () => {
-    const signals = new EventEmitter();
-    const lines: string[] = [];
-    const write = (t: string) => {
-      lines.push(t);
-      if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) queueMicrotask(() => signals.emit("SIGTERM"));
-    };
-    expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(143);
-    const out = lines.join("");
-    expect(out).toContain("fleet: SIGTERM; no further stack starts");
-    expect(out).toContain("skipped  fleet-tokyo: not started: the run was interrupted");
-    expect(signals.listenerCount("SIGTERM")).toBe(0);
-  }, 60_000);
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    it(`starts no further stack after a ${signal}, lets the running one end, and exits ${code}`, async () => {
+      const signals = new EventEmitter();
+      const lines: string[] = [];
+      const write = (t: string) => {
+        lines.push(t);
+        // Once main awaits its first member, started, with the second waiting its turn: not a moment later,
+        // when the cached offline plan of both may already be done.
+        if (t.startsWith("fleet preview: fleet-seoul, fleet-tokyo")) queueMicrotask(() => signals.emit(signal));
+      };
+      expect(await main(["preview", "--offline", "--parallel", "1"], write, signals)).toBe(code);
+      const out = lines.join("");
+      expect(out).toContain(`fleet: ${signal}; no further stack starts`);
+      expect(out).toContain("ok       fleet-seoul");
+      expect(out).toContain("skipped  fleet-tokyo: not started: the run was interrupted");
+      expect(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM")).toBe(0);
+    }, 60_000);
+  }
 
   it("cancels the running stacks on a signal that reached this process alone, and not after a terminal's Ctrl-C, which reached their CLIs too", () => {
     const cases = [
